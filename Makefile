@@ -1,0 +1,61 @@
+# The front door. `make run` starts the app on embedded defaults; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+PY := .venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+export MLFLOW_DISABLE_TELEMETRY := true
+CLIENT_EXISTS := $(wildcard client/package.json)
+
+.PHONY: run test install workspace client lint fmt typecheck test-unit test-integration \
+	test-contract test-e2e emulator dev migrate bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: .venv/.synced ## Python environment from the lock file
+
+workspace: install ## prepare the embedded local workspace (sample data, models) when missing
+	$(PY) -m scripts.setup_sample_data --create-all --if-missing
+
+run: install client workspace ## start the app on http://127.0.0.1:8000 (embedded defaults)
+	$(PY) -m server
+
+emulator: install ## run the Databricks REST emulator on http://127.0.0.1:8787
+	$(PY) -m emulator
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+typecheck: install
+	$(PY) -m mypy server
+
+test-unit: install
+	$(PY) -m pytest tests/unit
+
+test-integration: install workspace
+	$(PY) -m pytest tests/integration
+
+test-contract: install workspace
+	$(PY) -m pytest tests/contract
+
+test: lint typecheck workspace ## every check: lint, types, all tests
+	$(PY) -m pytest
+
+bench: install workspace
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf .venv .tools local_workspace_data test-output

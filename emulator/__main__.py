@@ -1,0 +1,32 @@
+"""`python -m emulator`: run the Databricks REST emulator by hand (`make emulator`)."""
+
+import argparse
+import logging
+
+import uvicorn
+
+from emulator.app import create_emulator
+from server.config import Settings
+from server.local_workspace.setup import catalog_dir, ensure_catalogs
+
+
+def main() -> None:
+    """Serve the emulator on a loopback port."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8787)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    settings = Settings(app_mode="local")
+    ensure_catalogs(settings.local_workspace_dir)
+    app = create_emulator(settings.local_grants_file, catalog_dir(settings.local_workspace_dir))
+    state = app.state.emulator
+    print(
+        f"Databricks REST emulator on http://127.0.0.1:{args.port}\n"
+        f"  DATABRICKS_HOST=http://127.0.0.1:{args.port} "
+        f"DATABRICKS_CLIENT_ID={state.sp_client_id} DATABRICKS_CLIENT_SECRET={state.sp_client_secret}"
+    )
+    uvicorn.run(app, host="127.0.0.1", port=args.port)
+
+
+if __name__ == "__main__":
+    main()

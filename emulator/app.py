@@ -1,0 +1,44 @@
+"""The emulator ASGI app, built over the same local workspace the local adapters use."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from emulator import auth, errors, sql, unity_catalog
+from emulator.state import EmulatorState, Principal
+from emulator.workspace import EmulatorWorkspace
+from server.local_workspace.grants import Grants
+
+
+class UserTokenRequest(BaseModel):
+    user: str
+    display_name: str | None = None
+    lifetime_seconds: int | None = None
+
+
+def create_emulator(
+    grants_file: Path, catalog_dir: Path, state: EmulatorState | None = None
+) -> FastAPI:
+    """An emulator over a copy of the local catalogs; `state` lets tests reach its controls."""
+    app = FastAPI(title="Databricks REST emulator", openapi_url=None)
+    app.state.emulator = state or EmulatorState()
+    app.state.grants = Grants.from_file(grants_file)
+    app.state.workspace = EmulatorWorkspace(catalog_dir)
+    app.add_exception_handler(errors.DatabricksError, errors.handle_databricks_error)
+    app.add_exception_handler(HTTPException, errors.handle_http_error)
+    app.add_exception_handler(RequestValidationError, errors.handle_validation_error)
+    for router in (auth.router, unity_catalog.router, sql.router):
+        app.include_router(router)
+
+    @app.post("/emulator/tokens")
+    async def issue_user_token(body: UserTokenRequest) -> dict[str, Any]:
+        """Test control: a user access token, as the Apps proxy forwards in X-Forwarded-Access-Token."""
+        principal = Principal(body.user, body.display_name or body.user.split("@")[0])
+        token, lifetime = app.state.emulator.issue(principal, body.lifetime_seconds)
+        return {"access_token": token, "expires_in": lifetime}
+
+    return app

@@ -1,0 +1,89 @@
+"""Discovery, OIDC M2M tokens, SCIM `Me`, and the token → principal check every route uses."""
+
+import base64
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+
+from emulator.errors import DatabricksError
+from emulator.state import EmulatorState, Principal
+
+router = APIRouter()
+
+
+def get_state(request: Request) -> EmulatorState:
+    """The emulator state."""
+    state: EmulatorState = request.app.state.emulator
+    return state
+
+
+StateDep = Annotated[EmulatorState, Depends(get_state)]
+
+
+def caller(request: Request, state: StateDep) -> Principal:
+    """The principal behind the bearer token; 401 otherwise."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    principal = state.principal_for(token) if scheme.lower() == "bearer" else None
+    if principal is None:
+        raise DatabricksError(401, "UNAUTHENTICATED", "Invalid or expired access token.")
+    return principal
+
+
+Caller = Annotated[Principal, Depends(caller)]
+
+
+@router.get("/.well-known/databricks-config")
+async def host_metadata(request: Request, state: StateDep) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+    return {"oidc_endpoint": f"{base}/oidc", "workspace_id": state.workspace_id}
+
+
+@router.get("/oidc/.well-known/oauth-authorization-server")
+async def oidc_metadata(request: Request) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+    return {
+        "issuer": f"{base}/oidc",
+        "authorization_endpoint": f"{base}/oidc/v1/authorize",
+        "token_endpoint": f"{base}/oidc/v1/token",
+        "grant_types_supported": ["client_credentials"],
+    }
+
+
+def _basic_credentials(request: Request) -> tuple[str, str]:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return "", ""
+    client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+    return client_id, secret
+
+
+@router.post("/oidc/v1/token")
+async def token(
+    request: Request,
+    state: StateDep,
+    grant_type: Annotated[str, Form()],
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:
+    basic_id, basic_secret = _basic_credentials(request)
+    given = (basic_id or client_id or "", basic_secret or client_secret or "")
+    if grant_type != "client_credentials" or given != (state.sp_client_id, state.sp_client_secret):
+        raise DatabricksError(401, "invalid_client", "Client authentication failed.")
+    access_token, lifetime = state.issue(state.service_principal())
+    return {"access_token": access_token, "token_type": "Bearer", "expires_in": lifetime}
+
+
+@router.get("/api/2.0/preview/scim/v2/Me")
+async def scim_me(principal: Caller, state: StateDep, request: Request) -> dict[str, Any]:
+    groups = request.app.state.grants.groups_of(principal.name)
+    return {
+        "id": str(abs(hash(principal.name)) % 10**15),
+        "userName": principal.name,
+        "displayName": principal.display_name,
+        "active": True,
+        "emails": [{"value": principal.name, "primary": True, "type": "work"}],
+        "groups": [{"display": g, "value": g} for g in groups],
+        "entitlements": [],
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    }

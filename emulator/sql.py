@@ -1,0 +1,262 @@
+"""Statement Execution API 2.0 and SQL warehouses, over the emulator's DuckDB catalog copy.
+
+A statement runs at submission; its outcome is revealed after the injected latency, and after a
+stopped warehouse has been started. Execution failures are HTTP 200 with state FAILED, as on
+Databricks.
+"""
+
+import asyncio
+import re
+import time
+from typing import Any
+
+import duckdb
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from emulator.auth import Caller
+from emulator.errors import DatabricksError, bad_request, not_found
+from emulator.state import Principal
+from emulator.unity_catalog import GrantsDep, WorkspaceDep
+from emulator.workspace import EmulatorWorkspace, StatementRecord, Warehouse
+from server.local_workspace.grants import Grants
+from server.local_workspace.sql_dialect import Parameter, table_references
+from server.local_workspace.values import wire_string
+
+router = APIRouter(prefix="/api/2.0/sql")
+_READ_STATEMENT = re.compile(r"^\s*(select|with)\b", re.I)
+_WAIT = re.compile(r"^(\d+)s$")
+
+
+class ParameterItem(BaseModel):
+    name: str
+    value: str | None = None
+    type: str | None = None
+
+
+class ExecuteRequest(BaseModel):
+    statement: str
+    warehouse_id: str
+    parameters: list[ParameterItem] = []
+    wait_timeout: str = "10s"
+    on_wait_timeout: str = "CONTINUE"
+    disposition: str = "INLINE"
+    format: str = "JSON_ARRAY"
+    catalog: str | None = None
+    schema_: str | None = None
+    row_limit: int | None = None
+
+
+def _warehouse(workspace: EmulatorWorkspace, warehouse_id: str) -> Warehouse:
+    warehouse = workspace.warehouses.get(warehouse_id)
+    if warehouse is None:
+        raise not_found(f"SQL warehouse '{warehouse_id}' does not exist.")
+    return warehouse
+
+
+def _permission_error(principal: Principal, grants: Grants, sql: str) -> str | None:
+    is_read = bool(_READ_STATEMENT.match(sql))
+    if not is_read and not (
+        principal.is_service_principal or "admins" in grants.groups_of(principal.name)
+    ):
+        return "[INSUFFICIENT_PERMISSIONS] Only owners may modify tables."
+    for catalog, schema, table in table_references(sql) if is_read else []:
+        if not grants.can_select(principal.name, catalog, schema, table):
+            return (
+                f"[INSUFFICIENT_PERMISSIONS] User does not have SELECT on Table "
+                f"'{catalog}.{schema}.{table}'."
+            )
+    return None
+
+
+def _run(workspace: EmulatorWorkspace, record: StatementRecord, body: ExecuteRequest) -> None:
+    params = [Parameter(p.name, p.value, p.type or "STRING") for p in body.parameters]
+    try:
+        result = workspace.catalog.execute(body.statement, params)
+    except duckdb.CatalogException as exc:
+        code = "TABLE_OR_VIEW_NOT_FOUND" if "does not exist" in str(exc) else "BAD_REQUEST"
+        record.error = {"error_code": "BAD_REQUEST", "message": f"[{code}] {exc}"}
+        return
+    except (duckdb.Error, ValueError) as exc:
+        record.error = {"error_code": "BAD_REQUEST", "message": str(exc).splitlines()[0]}
+        return
+    record.columns = [
+        {"name": c.name, "position": c.position, "type_name": c.type_name, "type_text": c.type_text}
+        for c in result.columns
+    ]
+    rows = result.rows[: body.row_limit] if body.row_limit else result.rows
+    record.rows = [[wire_string(v) for v in row] for row in rows]
+
+
+def _state(workspace: EmulatorWorkspace, record: StatementRecord) -> str:
+    if record.canceled:
+        return "CANCELED"
+    if workspace.warehouse_state(workspace.warehouses[record.warehouse_id]) != "RUNNING":
+        return "PENDING"
+    if time.time() < record.ready_at:
+        return "RUNNING"
+    return "FAILED" if record.error else "SUCCEEDED"
+
+
+def _chunk(workspace: EmulatorWorkspace, record: StatementRecord, index: int) -> dict[str, Any]:
+    size = workspace.controls.chunk_rows
+    count = max(1, -(-len(record.rows) // size))
+    if index >= count:
+        raise bad_request(f"Chunk index {index} is out of range.")
+    rows = record.rows[index * size : (index + 1) * size]
+    chunk: dict[str, Any] = {
+        "chunk_index": index,
+        "row_offset": index * size,
+        "row_count": len(rows),
+        "data_array": rows,
+    }
+    if index + 1 < count:
+        chunk["next_chunk_index"] = index + 1
+        chunk["next_chunk_internal_link"] = (
+            f"/api/2.0/sql/statements/{record.id}/result/chunks/{index + 1}"
+        )
+    return chunk
+
+
+def _response(workspace: EmulatorWorkspace, record: StatementRecord) -> dict[str, Any]:
+    state = _state(workspace, record)
+    body: dict[str, Any] = {"statement_id": record.id, "status": {"state": state}}
+    if state == "FAILED":
+        body["status"]["error"] = record.error
+    if state != "SUCCEEDED":
+        return body
+    size = workspace.controls.chunk_rows
+    chunks = max(1, -(-len(record.rows) // size))
+    body["manifest"] = {
+        "format": "JSON_ARRAY",
+        "schema": {"column_count": len(record.columns), "columns": record.columns},
+        "total_chunk_count": chunks,
+        "total_row_count": len(record.rows),
+        "truncated": False,
+        "chunks": [
+            {
+                "chunk_index": i,
+                "row_offset": i * size,
+                "row_count": len(record.rows[i * size : (i + 1) * size]),
+            }
+            for i in range(chunks)
+        ],
+    }
+    body["result"] = _chunk(workspace, record, 0)
+    return body
+
+
+def _record(workspace: EmulatorWorkspace, statement_id: str) -> StatementRecord:
+    record = workspace.statements.get(statement_id)
+    if record is None:
+        raise not_found(f"Statement '{statement_id}' does not exist.")
+    return record
+
+
+def _take_unavailable(workspace: EmulatorWorkspace) -> None:
+    with workspace.lock:
+        if workspace.controls.unavailable_responses <= 0:
+            return
+        workspace.controls.unavailable_responses -= 1
+    raise DatabricksError(503, "TEMPORARILY_UNAVAILABLE", "The SQL warehouse is overloaded.")
+
+
+@router.post("/statements")
+async def execute_statement(
+    body: ExecuteRequest, principal: Caller, workspace: WorkspaceDep, grants: GrantsDep
+) -> dict[str, Any]:
+    _take_unavailable(workspace)
+    _warehouse(workspace, body.warehouse_id)
+    wait = _WAIT.match(body.wait_timeout)
+    if wait is None or not (int(wait.group(1)) == 0 or 5 <= int(wait.group(1)) <= 50):
+        raise bad_request("wait_timeout must be 0s or between 5s and 50s.")
+    now = time.time()
+    record = StatementRecord(
+        workspace.new_statement_id(),
+        body.warehouse_id,
+        now,
+        now + workspace.controls.latency_seconds,
+    )
+    denied = _permission_error(principal, grants, body.statement)
+    if denied:
+        record.error = {"error_code": "PERMISSION_DENIED", "message": denied}
+    else:
+        await asyncio.to_thread(_run, workspace, record, body)
+    workspace.statements[record.id] = record
+    deadline = now + int(wait.group(1))
+    while _state(workspace, record) in ("PENDING", "RUNNING") and time.time() < deadline:
+        await asyncio.sleep(0.05)
+    if _state(workspace, record) in ("PENDING", "RUNNING") and body.on_wait_timeout == "CANCEL":
+        record.canceled = True
+    return _response(workspace, record)
+
+
+@router.get("/statements/{statement_id}")
+async def get_statement(
+    statement_id: str, principal: Caller, workspace: WorkspaceDep
+) -> dict[str, Any]:
+    _take_unavailable(workspace)
+    return _response(workspace, _record(workspace, statement_id))
+
+
+@router.get("/statements/{statement_id}/result/chunks/{chunk_index}")
+async def get_chunk(
+    statement_id: str, chunk_index: int, principal: Caller, workspace: WorkspaceDep
+) -> dict[str, Any]:
+    return _chunk(workspace, _record(workspace, statement_id), chunk_index)
+
+
+@router.post("/statements/{statement_id}/cancel")
+async def cancel(statement_id: str, principal: Caller, workspace: WorkspaceDep) -> dict[str, Any]:
+    _record(workspace, statement_id).canceled = True
+    return {}
+
+
+def _warehouse_info(workspace: EmulatorWorkspace, warehouse: Warehouse) -> dict[str, Any]:
+    return {
+        "id": warehouse.id,
+        "name": warehouse.name,
+        "state": workspace.warehouse_state(warehouse),
+        "cluster_size": "2X-Small",
+        "warehouse_type": "PRO",
+        "enable_serverless_compute": True,
+        "auto_stop_mins": 10,
+        "num_clusters": 1,
+        "odbc_params": {
+            "hostname": "127.0.0.1",
+            "path": f"/sql/1.0/warehouses/{warehouse.id}",
+            "port": 443,
+            "protocol": "https",
+        },
+    }
+
+
+@router.get("/warehouses")
+async def list_warehouses(principal: Caller, workspace: WorkspaceDep) -> dict[str, Any]:
+    return {"warehouses": [_warehouse_info(workspace, w) for w in workspace.warehouses.values()]}
+
+
+@router.get("/warehouses/{warehouse_id}")
+async def get_warehouse(
+    warehouse_id: str, principal: Caller, workspace: WorkspaceDep
+) -> dict[str, Any]:
+    return _warehouse_info(workspace, _warehouse(workspace, warehouse_id))
+
+
+@router.post("/warehouses/{warehouse_id}/start")
+async def start_warehouse(
+    warehouse_id: str, principal: Caller, workspace: WorkspaceDep
+) -> dict[str, Any]:
+    warehouse = _warehouse(workspace, warehouse_id)
+    if workspace.warehouse_state(warehouse) in ("STOPPED", "STOPPING"):
+        warehouse.state = "STARTING"
+        warehouse.running_at = time.time() + workspace.controls.warehouse_start_seconds
+    return {}
+
+
+@router.post("/warehouses/{warehouse_id}/stop")
+async def stop_warehouse(
+    warehouse_id: str, principal: Caller, workspace: WorkspaceDep
+) -> dict[str, Any]:
+    _warehouse(workspace, warehouse_id).state = "STOPPED"
+    return {}

@@ -1,0 +1,180 @@
+"""UC metadata: catalogs, schemas, tables (list with pagination, get, exists), filtered by grants."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from emulator.auth import Caller
+from emulator.errors import DatabricksError, not_found, permission_denied
+from emulator.workspace import EmulatorWorkspace
+from server.local_workspace.catalog import TableMeta
+from server.local_workspace.grants import Grants
+
+router = APIRouter(prefix="/api/2.1/unity-catalog")
+
+
+def get_workspace(request: Request) -> EmulatorWorkspace:
+    """The emulator's catalog copy."""
+    workspace: EmulatorWorkspace = request.app.state.workspace
+    return workspace
+
+
+def get_grants(request: Request) -> Grants:
+    """The local grants."""
+    grants: Grants = request.app.state.grants
+    return grants
+
+
+WorkspaceDep = Annotated[EmulatorWorkspace, Depends(get_workspace)]
+GrantsDep = Annotated[Grants, Depends(get_grants)]
+
+
+def paginate(
+    workspace: EmulatorWorkspace, key: str, items: list[dict[str, Any]], token: str | None
+) -> dict[str, Any]:
+    """Server-side pages; with `uc_empty_pages` an empty page precedes each real one."""
+    controls = workspace.controls
+    token = token or "0"
+    if controls.uc_empty_pages and not token.endswith("!"):
+        return {key: [], "next_page_token": token + "!"}
+    start = int(token.rstrip("!"))
+    end = start + controls.uc_page_size
+    body: dict[str, Any] = {key: items[start:end]}
+    if end < len(items):
+        body["next_page_token"] = str(end)
+    return body
+
+
+def table_info(meta: TableMeta) -> dict[str, Any]:
+    """A UC TableInfo for a local table."""
+    properties = (
+        {} if meta.row_count is None else {"spark.sql.statistics.numRows": str(meta.row_count)}
+    )
+    return {
+        "name": meta.name,
+        "catalog_name": meta.catalog,
+        "schema_name": meta.schema,
+        "full_name": meta.full_name,
+        "table_type": "MANAGED",
+        "data_source_format": "DELTA",
+        "owner": meta.owner,
+        "comment": meta.comment,
+        "properties": properties,
+        "columns": [
+            {
+                "name": c.name,
+                "type_name": c.type_name,
+                "type_text": c.type_text,
+                "position": c.position,
+                "nullable": c.nullable,
+                "comment": c.comment,
+            }
+            for c in meta.columns
+        ],
+    }
+
+
+@router.get("/catalogs")
+async def list_catalogs(
+    principal: Caller,
+    workspace: WorkspaceDep,
+    grants: GrantsDep,
+    page_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    names = [c for c in workspace.catalog.catalogs() if grants.can_use_catalog(principal.name, c)]
+    items = [
+        {
+            "name": n,
+            "full_name": n,
+            "catalog_type": "MANAGED_CATALOG",
+            "securable_type": "CATALOG",
+            "owner": "system",
+        }
+        for n in names
+    ]
+    return paginate(workspace, "catalogs", items, page_token)
+
+
+@router.get("/schemas")
+async def list_schemas(
+    principal: Caller,
+    workspace: WorkspaceDep,
+    grants: GrantsDep,
+    catalog_name: Annotated[str, Query()],
+    page_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    if catalog_name not in workspace.catalog.catalogs():
+        raise not_found(f"Catalog '{catalog_name}' does not exist.")
+    if not grants.can_use_catalog(principal.name, catalog_name):
+        raise permission_denied(f"User does not have USE CATALOG on Catalog '{catalog_name}'.")
+    names = [
+        s
+        for s in workspace.catalog.schemas(catalog_name)
+        if grants.can_use_schema(principal.name, catalog_name, s)
+    ]
+    items = [
+        {
+            "name": s,
+            "catalog_name": catalog_name,
+            "full_name": f"{catalog_name}.{s}",
+            "owner": "system",
+        }
+        for s in names
+    ]
+    return paginate(workspace, "schemas", items, page_token)
+
+
+@router.get("/tables")
+async def list_tables(
+    principal: Caller,
+    workspace: WorkspaceDep,
+    grants: GrantsDep,
+    catalog_name: Annotated[str, Query()],
+    schema_name: Annotated[str, Query()],
+    page_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    if not grants.can_use_schema(principal.name, catalog_name, schema_name):
+        raise permission_denied(f"User does not have USE SCHEMA on '{catalog_name}.{schema_name}'.")
+    metas = [
+        m
+        for m in workspace.catalog.tables(catalog_name, schema_name)
+        if grants.can_select(principal.name, catalog_name, schema_name, m.name)
+    ]
+    return paginate(workspace, "tables", [table_info(m) for m in metas], page_token)
+
+
+def _readable_table(
+    principal_name: str, workspace: EmulatorWorkspace, grants: Grants, full_name: str
+) -> TableMeta:
+    parts = full_name.split(".")
+    if len(parts) != 3:
+        raise DatabricksError(400, "INVALID_PARAMETER_VALUE", f"Invalid table name '{full_name}'.")
+    meta = workspace.catalog.table(*parts)
+    if meta is None:
+        raise not_found(f"Table '{full_name}' does not exist.")
+    if not grants.can_select(principal_name, *parts):
+        raise permission_denied(f"User does not have SELECT on Table '{full_name}'.")
+    return meta
+
+
+@router.get("/tables/{full_name}/exists")
+async def table_exists(
+    full_name: str, principal: Caller, workspace: WorkspaceDep, grants: GrantsDep
+) -> dict[str, Any]:
+    try:
+        _readable_table(principal.name, workspace, grants, full_name)
+    except DatabricksError as exc:
+        if exc.status == 404:
+            return {"table_exists": False}
+        raise
+    return {"table_exists": True}
+
+
+@router.get("/tables/{full_name}")
+async def get_table(
+    full_name: str, principal: Caller, workspace: WorkspaceDep, grants: GrantsDep
+) -> dict[str, Any]:
+    return table_info(_readable_table(principal.name, workspace, grants, full_name))

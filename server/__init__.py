@@ -1,0 +1,1 @@
+"""Databricks App template server: FastAPI over Unity Catalog, Lakebase and Model Serving."""

@@ -1,0 +1,1 @@
+"""Concrete backends: each port has a `local` and a `databricks` implementation."""

@@ -1,0 +1,1 @@
+"""Unity Catalog adapters: `local` (embedded DuckDB with grants) and `databricks` (SDK)."""

@@ -1,0 +1,255 @@
+"""Unity Catalog through the Databricks SDK: UC metadata APIs and the Statement Execution API.
+
+Calls run as the user when the Apps proxy forwarded their token (on-behalf-of), else as the app's
+service principal. SDK errors become domain errors here, at the boundary.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import requests
+from databricks.sdk import WorkspaceClient
+from databricks.sdk import errors as sdk_errors
+from databricks.sdk.errors.base import DatabricksError
+from databricks.sdk.service.catalog import TableInfo
+from databricks.sdk.service.sql import (
+    Disposition,
+    ExecuteStatementRequestOnWaitTimeout,
+    Format,
+    State,
+    StatementParameterListItem,
+    StatementResponse,
+    StatementState,
+)
+
+from server.adapters.identity.base import User
+from server.adapters.unity_catalog.base import Rows
+from server.adapters.workspace import WorkspaceClients
+from server.errors import (
+    AppError,
+    AuthRequired,
+    CatalogPermissionDenied,
+    DatabaseUnavailable,
+    InvalidQuery,
+    TableNotFound,
+)
+from server.local_workspace.catalog import ColumnMeta, TableMeta
+from server.local_workspace.sql_dialect import Parameter
+from server.local_workspace.values import parse_wire
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+_POLL_SECONDS = (0.1, 0.2, 0.5, 1.0, 2.0)
+_DONE = {
+    StatementState.SUCCEEDED,
+    StatementState.FAILED,
+    StatementState.CANCELED,
+    StatementState.CLOSED,
+}
+
+
+@contextmanager
+def uc_errors(catalog: str = "", schema: str = "", table: str = "") -> Iterator[None]:
+    """Map SDK and network errors to domain errors."""
+    where = {"catalog": catalog, "schema": schema, "table": table}
+    try:
+        yield
+    except AppError:
+        raise
+    except sdk_errors.NotFound as exc:
+        raise TableNotFound(str(exc), **where) from exc
+    except sdk_errors.PermissionDenied as exc:
+        raise CatalogPermissionDenied(**where) from exc
+    except sdk_errors.Unauthenticated as exc:
+        raise AuthRequired("The workspace rejected the credentials.") from exc
+    except sdk_errors.BadRequest as exc:
+        raise InvalidQuery(str(exc)) from exc
+    except (DatabricksError, requests.RequestException, TimeoutError, OSError) as exc:
+        raise DatabaseUnavailable(
+            "The SQL warehouse or Unity Catalog is unavailable.", cause=f"{type(exc).__name__}"
+        ) from exc
+
+
+def _int_property(properties: dict[str, str], key: str) -> int | None:
+    value = properties.get(key)
+    return int(value) if value and value.isdigit() else None
+
+
+def _table_meta(info: TableInfo) -> TableMeta:
+    columns = tuple(
+        ColumnMeta(
+            name=c.name or "",
+            type_name=c.type_name.value if c.type_name else "STRING",
+            type_text=c.type_text or "",
+            position=c.position if c.position is not None else i,
+            nullable=c.nullable if c.nullable is not None else True,
+            comment=c.comment,
+        )
+        for i, c in enumerate(info.columns or [])
+    )
+    props = info.properties or {}
+    return TableMeta(
+        catalog=info.catalog_name or "",
+        schema=info.schema_name or "",
+        name=info.name or "",
+        columns=columns,
+        owner=info.owner or "",
+        comment=info.comment,
+        row_count=_int_property(props, "spark.sql.statistics.numRows"),
+        size_bytes=_int_property(props, "spark.sql.statistics.totalSize"),
+    )
+
+
+class DatabricksCatalogReader:
+    """UC metadata through the SDK; rows through the Statement Execution API on one warehouse."""
+
+    def __init__(
+        self,
+        clients: WorkspaceClients,
+        warehouse_id: str,
+        timeout_seconds: float,
+        warehouse_start_timeout_seconds: float,
+    ) -> None:
+        self._clients = clients
+        self._warehouse_id = warehouse_id
+        self._timeout = timeout_seconds
+        self._start_timeout = warehouse_start_timeout_seconds
+
+    def _client(self, user: User) -> WorkspaceClient:
+        return self._clients.for_caller(user.access_token)
+
+    async def _call(self, fn: Callable[[], T], **where: str) -> T:
+        def guarded() -> T:
+            with uc_errors(**where):
+                return fn()
+
+        return await asyncio.to_thread(guarded)
+
+    async def catalogs(self, user: User) -> list[str]:
+        """Catalogs visible to the caller."""
+        w = self._client(user)
+        return sorted(c.name for c in await self._call(lambda: list(w.catalogs.list())) if c.name)
+
+    async def schemas(self, user: User, catalog: str) -> list[str]:
+        """Schemas visible in a catalog."""
+        w = self._client(user)
+        found = await self._call(
+            lambda: list(w.schemas.list(catalog_name=catalog)), catalog=catalog
+        )
+        return sorted(s.name for s in found if s.name and s.name != "information_schema")
+
+    async def _table_infos(self, user: User, catalog: str, schema: str) -> list[TableInfo]:
+        w = self._client(user)
+        return await self._call(
+            lambda: list(w.tables.list(catalog_name=catalog, schema_name=schema)),
+            catalog=catalog,
+            schema=schema,
+        )
+
+    async def table_names(self, user: User, catalog: str, schema: str) -> list[str]:
+        """Tables visible in a schema."""
+        infos = await self._table_infos(user, catalog, schema)
+        return sorted(t.name for t in infos if t.name)
+
+    async def tables(self, user: User, catalog: str, schema: str) -> list[TableMeta]:
+        """Metadata of the tables visible in a schema."""
+        infos = await self._table_infos(user, catalog, schema)
+        return sorted((_table_meta(t) for t in infos), key=lambda m: m.name)
+
+    async def table(self, user: User, catalog: str, schema: str, table: str) -> TableMeta:
+        """One table's metadata."""
+        w = self._client(user)
+        info = await self._call(
+            lambda: w.tables.get(f"{catalog}.{schema}.{table}"),
+            catalog=catalog,
+            schema=schema,
+            table=table,
+        )
+        return _table_meta(info)
+
+    async def run(self, user: User, sql: str, parameters: list[Parameter]) -> Rows:
+        """Execute on the warehouse, poll to a terminal state, read every chunk."""
+        w = self._client(user)
+        return await self._call(lambda: self._execute(w, sql, parameters))
+
+    def _ensure_warehouse_running(self, w: WorkspaceClient) -> None:
+        warehouse = w.warehouses.get(self._warehouse_id)
+        if warehouse.state in (State.STOPPED, State.STOPPING):
+            logger.info(
+                "starting stopped SQL warehouse", extra={"warehouse_id": self._warehouse_id}
+            )
+            w.warehouses.start(self._warehouse_id)
+
+    def _execute(self, w: WorkspaceClient, sql: str, parameters: list[Parameter]) -> Rows:
+        self._ensure_warehouse_running(w)
+        response = w.statement_execution.execute_statement(
+            statement=sql,
+            warehouse_id=self._warehouse_id,
+            parameters=[
+                StatementParameterListItem(name=p.name, value=p.value, type=p.type)
+                for p in parameters
+            ],
+            wait_timeout="5s",
+            on_wait_timeout=ExecuteStatementRequestOnWaitTimeout.CONTINUE,
+            disposition=Disposition.INLINE,
+            format=Format.JSON_ARRAY,
+        )
+        response = self._poll(w, response)
+        return self._rows(w, response)
+
+    def _poll(self, w: WorkspaceClient, response: StatementResponse) -> StatementResponse:
+        deadline = time.monotonic() + self._timeout + self._start_timeout
+        attempt = 0
+        while response.status and response.status.state not in _DONE:
+            if time.monotonic() > deadline:
+                w.statement_execution.cancel_execution(response.statement_id or "")
+                raise DatabaseUnavailable("The SQL warehouse did not finish the statement in time.")
+            time.sleep(_POLL_SECONDS[min(attempt, len(_POLL_SECONDS) - 1)])
+            attempt += 1
+            response = w.statement_execution.get_statement(response.statement_id or "")
+        state = response.status.state if response.status else None
+        if state != StatementState.SUCCEEDED:
+            raise self._failure(response)
+        return response
+
+    @staticmethod
+    def _failure(response: StatementResponse) -> AppError:
+        error = response.status.error if response.status else None
+        message = (error.message if error else None) or "The statement did not succeed."
+        if "TABLE_OR_VIEW_NOT_FOUND" in message:
+            return TableNotFound(message)
+        if "PERMISSION" in message.upper():
+            return CatalogPermissionDenied(message)
+        return InvalidQuery(message, statement_id=response.statement_id)
+
+    @staticmethod
+    def _rows(w: WorkspaceClient, response: StatementResponse) -> Rows:
+        schema = response.manifest.schema if response.manifest else None
+        columns = [
+            (c.name or "", c.type_name.value if c.type_name else "STRING")
+            for c in (schema.columns if schema and schema.columns else [])
+        ]
+        types = [t for _, t in columns]
+        rows: list[list[object]] = []
+        chunk = response.result
+        while chunk is not None:
+            rows += [
+                [parse_wire(v, t) for v, t in zip(r, types, strict=True)]
+                for r in chunk.data_array or []
+            ]
+            if chunk.next_chunk_index is None:
+                break
+            chunk = w.statement_execution.get_statement_result_chunk_n(
+                response.statement_id or "", chunk.next_chunk_index
+            )
+        return Rows(columns=columns, rows=rows)
+
+    async def check(self) -> str:
+        """Readiness: the warehouse exists and the caller can see it."""
+        w = self._clients.service_principal
+        warehouse = await self._call(lambda: w.warehouses.get(self._warehouse_id))
+        return f"warehouse {self._warehouse_id} {warehouse.state.value if warehouse.state else ''}"

@@ -1,0 +1,38 @@
+"""Injectable dependencies, with short aliases so routes read like sentences."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from server.adapters.identity.base import User
+from server.bootstrap import Backends
+from server.observability.context import user_id_var
+from server.services.unity_catalog import UnityCatalogService
+
+
+def get_backends(request: Request) -> Backends:
+    """The backends built at start-up."""
+    backends: Backends = request.app.state.backends
+    return backends
+
+
+BackendsDep = Annotated[Backends, Depends(get_backends)]
+
+
+async def get_current_user(request: Request, backends: BackendsDep) -> User:
+    """The caller, from the Databricks Apps proxy headers (or the dev user locally)."""
+    user = await backends.identity.resolve(request.headers)
+    user_id_var.set(user.user_id)
+    request.state.user_id = user.user_id
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_unity_catalog(backends: BackendsDep) -> UnityCatalogService:
+    """The Unity Catalog service."""
+    return backends.unity_catalog
+
+
+UnityCatalog = Annotated[UnityCatalogService, Depends(get_unity_catalog)]

@@ -1,0 +1,44 @@
+"""The app factory. `create_app(settings)` builds everything; nothing is built at import time."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from server.api.error_handlers import register_error_handlers
+from server.api.middleware import RequestContextMiddleware
+from server.api.routes import health, unity_catalog, user
+from server.api.static import mount_client
+from server.bootstrap import build_backends
+from server.config import Settings
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids (tag + function name) so the generated client has stable names."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}_{route.name}".replace("-", "_")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the FastAPI app for these settings."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with build_backends(settings) as backends:
+            app.state.backends = backends
+            yield
+
+    app = FastAPI(
+        title="Databricks App Template",
+        version="0.1.0",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    register_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_body_bytes)
+    for router in (health.router, user.router, unity_catalog.router):
+        app.include_router(router)
+    mount_client(app, settings.static_dir)
+    return app

@@ -1,0 +1,101 @@
+"""Typed settings, read from the environment and `.env` / `.env.local`.
+
+One `Settings` object is built at start-up (never at import time) and passed down.
+Field names match environment variable names case-insensitively (`app_mode` ← `APP_MODE`).
+"""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Mode = Literal["local", "databricks"]
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting the app reads. `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_file=(".env", ".env.local"), extra="ignore", case_sensitive=False
+    )
+
+    app_mode: Mode | None = None
+    host: str = "127.0.0.1"
+    port: int | None = Field(default=None, ge=1, le=65535)
+    databricks_app_port: int | None = Field(default=None, ge=1, le=65535)
+    databricks_app_name: str = "databricks-app-template"
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    dev_user_email: str = "dev.user@example.com"
+    dev_user_name: str = "Dev User"
+    local_workspace_dir: Path = PROJECT_ROOT / "local_workspace_data"
+    local_grants_file: Path = PROJECT_ROOT / "config" / "grants.json"
+    static_dir: Path = PROJECT_ROOT / "client" / "dist"
+    max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+    databricks_host: str | None = None
+    databricks_token: SecretStr | None = None
+    databricks_client_id: str | None = None
+    databricks_client_secret: SecretStr | None = None
+    databricks_warehouse_id: str | None = None
+    databricks_catalog: str = "main"
+    databricks_schema: str = "samples"
+    sdk_http_timeout_seconds: float = Field(default=15.0, gt=0)
+    sdk_retry_timeout_seconds: int = Field(default=30, ge=1)
+
+    uc_statement_timeout_seconds: float = Field(default=30.0, gt=0)
+    uc_warehouse_start_timeout_seconds: float = Field(default=300.0, gt=0)
+
+    database_url: SecretStr | None = None
+    pghost: str | None = None
+    pgport: int = 5432
+    pgdatabase: str = "databricks_postgres"
+    pguser: str | None = None
+    pgpassword: SecretStr | None = None
+    pgsslmode: str | None = None
+    lakebase_instance_name: str | None = None
+    lakebase_endpoint: str | None = None
+    lakebase_token_refresh_margin_seconds: int = Field(default=300, ge=0)
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_connect_timeout_seconds: int = Field(default=5, ge=1)
+    db_statement_timeout_ms: int = Field(default=15_000, ge=100)
+    db_run_migrations: bool = True
+
+    serving_config_file: Path = PROJECT_ROOT / "config" / "serving_endpoints.json"
+    serving_max_attempts: int = Field(default=3, ge=1, le=10)
+    serving_backoff_base_seconds: float = Field(default=0.5, ge=0)
+
+    @model_validator(mode="after")
+    def _choose_mode(self) -> "Settings":
+        if self.app_mode is None:
+            self.app_mode = "databricks" if self.databricks_host else "local"
+        if self.app_mode == "databricks" and not self.databricks_host:
+            raise ValueError("DATABRICKS_HOST must be set when APP_MODE=databricks")
+        if self.app_mode == "databricks" and not self.databricks_warehouse_id:
+            raise ValueError("DATABRICKS_WAREHOUSE_ID must be set when APP_MODE=databricks")
+        return self
+
+    @property
+    def mode(self) -> Mode:
+        """The resolved mode: `local` or `databricks`."""
+        return self.app_mode or "local"
+
+    @property
+    def listen_port(self) -> int:
+        """The port to bind: DATABRICKS_APP_PORT, then PORT, then 8000."""
+        return self.databricks_app_port or self.port or 8000
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming each bad setting, for start-up failures."""
+    parts = []
+    for item in error.errors():
+        name = ".".join(str(p) for p in item["loc"]).upper() or "settings"
+        parts.append(f"{name}: {item['msg']}")
+    return "configuration error: " + "; ".join(parts)

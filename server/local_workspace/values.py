@@ -1,0 +1,79 @@
+"""How local (DuckDB) values and types look to clients, matching what Databricks SQL returns.
+
+The emulator renders `data_array` strings with `wire_string`; the local adapter returns
+`json_value`; the databricks adapter parses wire strings back by type. So a row reads the same in
+every mode: JSON numbers for integers and floats, strings for decimals, dates and timestamps.
+"""
+
+import math
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+_UC_TYPES = {
+    "TINYINT": ("BYTE", "tinyint"),
+    "SMALLINT": ("SHORT", "smallint"),
+    "INTEGER": ("INT", "int"),
+    "BIGINT": ("LONG", "bigint"),
+    "HUGEINT": ("DECIMAL", "decimal(38,0)"),
+    "FLOAT": ("FLOAT", "float"),
+    "DOUBLE": ("DOUBLE", "double"),
+    "BOOLEAN": ("BOOLEAN", "boolean"),
+    "VARCHAR": ("STRING", "string"),
+    "DATE": ("DATE", "date"),
+    "TIMESTAMP": ("TIMESTAMP", "timestamp"),
+    "TIMESTAMP WITH TIME ZONE": ("TIMESTAMP", "timestamp"),
+    "BLOB": ("BINARY", "binary"),
+}
+INTEGER_TYPES = frozenset({"BYTE", "SHORT", "INT", "LONG"})
+FLOAT_TYPES = frozenset({"FLOAT", "DOUBLE"})
+
+
+def uc_type(duck_type: str) -> tuple[str, str]:
+    """UC `(type_name, type_text)` for a DuckDB column type."""
+    upper = duck_type.upper()
+    if upper.startswith("DECIMAL"):
+        return "DECIMAL", duck_type.lower()
+    return _UC_TYPES.get(upper, ("STRING", "string"))
+
+
+def wire_string(value: Any) -> str | None:
+    """The string form Databricks SQL puts in `data_array` (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="milliseconds").replace("+00:00", "") + "Z"
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    """The JSON value the API returns: numbers and booleans as such, everything else as text."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return wire_string(value)
+
+
+def parse_wire(text: str | None, type_name: str) -> Any:
+    """A `data_array` string back to the API's JSON value, by the column's UC type name."""
+    if text is None:
+        return None
+    if type_name in INTEGER_TYPES:
+        return int(text)
+    if type_name in FLOAT_TYPES:
+        value = float(text)
+        return value if math.isfinite(value) else text
+    if type_name == "BOOLEAN":
+        return text.lower() == "true"
+    return text

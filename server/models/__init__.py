@@ -1,0 +1,1 @@
+"""API schemas (pydantic), shared by routes and services."""

@@ -1,0 +1,1 @@
+"""Structured logging, request context and timing."""

@@ -1,0 +1,1 @@
+"""Business rules: identity, validation, isolation, limits. No FastAPI, no SDK imports."""
