@@ -59,3 +59,6 @@ bench: install workspace
 
 clean:
 	rm -rf .venv .tools local_workspace_data test-output
+
+migrate: install ## apply Alembic migrations to the configured database
+	$(PY) -m alembic upgrade head

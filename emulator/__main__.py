@@ -14,16 +14,21 @@ def main() -> None:
     """Serve the emulator on a loopback port."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8787)
+    parser.add_argument("--lakebase-port", type=int, default=8788)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     settings = Settings(app_mode="local")
     ensure_catalogs(settings.local_workspace_dir)
-    app = create_emulator(settings.local_grants_file, catalog_dir(settings.local_workspace_dir))
+    app = create_emulator(
+        settings.local_grants_file, catalog_dir(settings.local_workspace_dir), args.lakebase_port
+    )
     state = app.state.emulator
     print(
         f"Databricks REST emulator on http://127.0.0.1:{args.port}\n"
         f"  DATABRICKS_HOST=http://127.0.0.1:{args.port} "
-        f"DATABRICKS_CLIENT_ID={state.sp_client_id} DATABRICKS_CLIENT_SECRET={state.sp_client_secret}"
+        f"DATABRICKS_CLIENT_ID={state.sp_client_id} DATABRICKS_CLIENT_SECRET={state.sp_client_secret}\n"
+        f"  DATABRICKS_WAREHOUSE_ID=emulator-warehouse LAKEBASE_INSTANCE_NAME=emulator-lakebase "
+        f"PGPORT={args.lakebase_port} PGSSLMODE=disable"
     )
     uvicorn.run(app, host="127.0.0.1", port=args.port)
 

@@ -1,5 +1,7 @@
 """The emulator ASGI app, built over the same local workspace the local adapters use."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -8,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from emulator import auth, errors, sql, unity_catalog
+from emulator import auth, errors, lakebase, sql, unity_catalog
+from emulator.postgres_cluster import PostgresCluster
 from emulator.state import EmulatorState, Principal
 from emulator.workspace import EmulatorWorkspace
 from server.local_workspace.grants import Grants
@@ -21,17 +24,31 @@ class UserTokenRequest(BaseModel):
 
 
 def create_emulator(
-    grants_file: Path, catalog_dir: Path, state: EmulatorState | None = None
+    grants_file: Path, catalog_dir: Path, lakebase_port: int, state: EmulatorState | None = None
 ) -> FastAPI:
-    """An emulator over a copy of the local catalogs; `state` lets tests reach its controls."""
-    app = FastAPI(title="Databricks REST emulator", openapi_url=None)
+    """An emulator over a copy of the local catalogs and a PostgreSQL cluster on `lakebase_port`.
+
+    `state` lets tests reach its controls. Call `close_emulator(app)` when done.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        close_emulator(app)
+
+    app = FastAPI(title="Databricks REST emulator", openapi_url=None, lifespan=lifespan)
     app.state.emulator = state or EmulatorState()
     app.state.grants = Grants.from_file(grants_file)
     app.state.workspace = EmulatorWorkspace(catalog_dir)
+    cluster = PostgresCluster(lakebase_port)
+    cluster.init()
+    cluster.start()
+    cluster.create_database(lakebase.DATABASE)
+    app.state.lakebase = cluster
     app.add_exception_handler(errors.DatabricksError, errors.handle_databricks_error)
     app.add_exception_handler(HTTPException, errors.handle_http_error)
     app.add_exception_handler(RequestValidationError, errors.handle_validation_error)
-    for router in (auth.router, unity_catalog.router, sql.router):
+    for router in (auth.router, unity_catalog.router, sql.router, lakebase.router):
         app.include_router(router)
 
     @app.post("/emulator/tokens")
@@ -42,3 +59,9 @@ def create_emulator(
         return {"access_token": token, "expires_in": lifetime}
 
     return app
+
+
+def close_emulator(app: FastAPI) -> None:
+    """Stop the PostgreSQL cluster and remove the catalog copy."""
+    app.state.lakebase.remove()
+    app.state.workspace.close()

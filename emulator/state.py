@@ -28,6 +28,7 @@ class EmulatorState:
     sp_client_id: str = "app-service-principal"
     sp_client_secret: str = "emulator-secret"
     token_lifetime_seconds: int = 3600
+    lakebase_token_lifetime_seconds: int = 3600
     workspace_id: str = "1234567890123456"
     tokens: dict[str, IssuedToken] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)

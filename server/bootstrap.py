@@ -7,7 +7,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 from server.adapters.identity.base import IdentityProvider
+from server.adapters.unity_catalog.base import CatalogReader
 from server.config import Settings
+from server.db.engine import Database, LakebaseTarget, build_database
+from server.db.repositories import PreferenceRepository
+from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
 
 logger = logging.getLogger(__name__)
@@ -22,10 +26,23 @@ class Backends:
     mode: str
     identity: IdentityProvider
     unity_catalog: UnityCatalogService
+    preferences: PreferencesService
+    database: Database
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
 
-async def _build_local(settings: Settings, stack: AsyncExitStack) -> Backends:
+@dataclass
+class ModeAdapters:
+    """The parts that differ between modes."""
+
+    identity: IdentityProvider
+    catalog: CatalogReader
+    uc_timeout_seconds: float
+    lakebase: LakebaseTarget | None = None
+    health_checks: dict[str, HealthCheck] = field(default_factory=dict)
+
+
+async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
     from server.adapters.identity.local import LocalIdentityProvider
     from server.adapters.unity_catalog.local import LocalCatalogReader
     from server.local_workspace.catalog import LocalCatalog, open_catalog_connection
@@ -33,25 +50,24 @@ async def _build_local(settings: Settings, stack: AsyncExitStack) -> Backends:
     from server.local_workspace.setup import catalog_dir, ensure_catalogs
 
     grants = Grants.from_file(settings.local_grants_file)
-    identity = LocalIdentityProvider(
-        settings.dev_user_email, settings.dev_user_name, grants.groups_of
-    )
     await asyncio.to_thread(ensure_catalogs, settings.local_workspace_dir)
     conn = open_catalog_connection(catalog_dir(settings.local_workspace_dir), read_only=True)
     stack.callback(conn.close)
     reader = LocalCatalogReader(LocalCatalog(conn), grants)
-    return Backends(
-        mode="local",
-        identity=identity,
-        unity_catalog=UnityCatalogService(reader, settings.uc_statement_timeout_seconds),
-        health_checks={"unity_catalog": reader.check},
+    return ModeAdapters(
+        identity=LocalIdentityProvider(
+            settings.dev_user_email, settings.dev_user_name, grants.groups_of
+        ),
+        catalog=reader,
+        uc_timeout_seconds=settings.uc_statement_timeout_seconds,
     )
 
 
-async def _build_databricks(settings: Settings, stack: AsyncExitStack) -> Backends:
+async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
     from server.adapters.identity.databricks import DatabricksIdentityProvider
     from server.adapters.unity_catalog.databricks import DatabricksCatalogReader
     from server.adapters.workspace import WorkspaceClients
+    from server.db.lakebase import lakebase_target
 
     clients = await asyncio.to_thread(WorkspaceClients, settings)
 
@@ -65,21 +81,33 @@ async def _build_databricks(settings: Settings, stack: AsyncExitStack) -> Backen
         logger.warning(
             "workspace not reachable at start-up", extra={"error_type": type(exc).__name__}
         )
-    reader = DatabricksCatalogReader(
-        clients,
-        settings.databricks_warehouse_id or "",
-        settings.uc_statement_timeout_seconds,
-        settings.uc_warehouse_start_timeout_seconds,
-    )
-    return Backends(
-        mode="databricks",
+    return ModeAdapters(
         identity=DatabricksIdentityProvider(clients),
-        unity_catalog=UnityCatalogService(
-            reader,
-            settings.uc_statement_timeout_seconds + settings.uc_warehouse_start_timeout_seconds,
+        catalog=DatabricksCatalogReader(
+            clients,
+            settings.databricks_warehouse_id or "",
+            settings.uc_statement_timeout_seconds,
+            settings.uc_warehouse_start_timeout_seconds,
         ),
-        health_checks={"workspace": workspace_check, "unity_catalog": reader.check},
+        uc_timeout_seconds=settings.uc_statement_timeout_seconds
+        + settings.uc_warehouse_start_timeout_seconds,
+        lakebase=lakebase_target(settings, clients),
+        health_checks={"workspace": workspace_check},
     )
+
+
+async def _database(settings: Settings, adapters: ModeAdapters, stack: AsyncExitStack) -> Database:
+    database = await asyncio.to_thread(build_database, settings, adapters.lakebase)
+    stack.callback(database.engine.dispose)
+    if settings.db_run_migrations:
+        try:
+            await asyncio.to_thread(database.migrate)
+        except Exception as exc:
+            logger.warning(
+                "migrations deferred: database not reachable at start-up",
+                extra={"error_type": type(exc).__name__},
+            )
+    return database
 
 
 @asynccontextmanager
@@ -87,6 +115,23 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
     """Build the adapters for the configured mode and close them on exit."""
     async with AsyncExitStack() as stack:
         if settings.mode == "databricks":
-            yield await _build_databricks(settings, stack)
+            adapters = await _databricks_adapters(settings, stack)
         else:
-            yield await _build_local(settings, stack)
+            adapters = await _local_adapters(settings, stack)
+        database = await _database(settings, adapters, stack)
+
+        async def lakebase_check() -> str:
+            return await asyncio.to_thread(database.check)
+
+        yield Backends(
+            mode=settings.mode,
+            identity=adapters.identity,
+            unity_catalog=UnityCatalogService(adapters.catalog, adapters.uc_timeout_seconds),
+            preferences=PreferencesService(PreferenceRepository(database)),
+            database=database,
+            health_checks={
+                **adapters.health_checks,
+                "unity_catalog": adapters.catalog.check,
+                "lakebase": lakebase_check,
+            },
+        )

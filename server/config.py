@@ -79,6 +79,17 @@ class Settings(BaseSettings):
             raise ValueError("DATABRICKS_HOST must be set when APP_MODE=databricks")
         if self.app_mode == "databricks" and not self.databricks_warehouse_id:
             raise ValueError("DATABRICKS_WAREHOUSE_ID must be set when APP_MODE=databricks")
+        lakebase = (
+            self.database_url,
+            self.lakebase_instance_name,
+            self.lakebase_endpoint,
+            self.pghost,
+        )
+        if self.app_mode == "databricks" and not any(lakebase):
+            raise ValueError(
+                "LAKEBASE_INSTANCE_NAME, LAKEBASE_ENDPOINT, PGHOST or DATABASE_URL must be set "
+                "when APP_MODE=databricks"
+            )
         return self
 
     @property

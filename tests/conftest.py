@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from emulator.app import create_emulator
 from emulator.state import EmulatorState
@@ -15,7 +16,7 @@ from emulator.workspace import EmulatorWorkspace
 from server.app import create_app
 from server.config import PROJECT_ROOT, Settings
 from server.local_workspace.setup import catalog_dir, ensure_catalogs
-from tests.servers import serve_in_thread
+from tests.servers import free_port, serve_in_thread
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -52,6 +53,7 @@ class Emulator:
     url: str
     state: EmulatorState
     workspace: EmulatorWorkspace
+    lakebase_port: int
 
 
 @pytest.fixture(scope="session")
@@ -59,11 +61,13 @@ def emulator(emulator_state: EmulatorState, workspace_dir: Path) -> Iterator[Emu
     """The Databricks REST emulator, served on a free loopback port for the session."""
     ensure_catalogs(workspace_dir)
     app = create_emulator(
-        PROJECT_ROOT / "config" / "grants.json", catalog_dir(workspace_dir), emulator_state
+        PROJECT_ROOT / "config" / "grants.json",
+        catalog_dir(workspace_dir),
+        free_port(),
+        emulator_state,
     )
     with serve_in_thread(app) as url:
-        yield Emulator(url, emulator_state, app.state.workspace)
-    app.state.workspace.close()
+        yield Emulator(url, emulator_state, app.state.workspace, app.state.lakebase.port)
 
 
 @pytest.fixture(scope="session")
@@ -73,12 +77,16 @@ def emulator_url(emulator: Emulator) -> str:
 
 
 @pytest.fixture
-def databricks_settings(emulator_url: str, emulator_state: EmulatorState) -> Settings:
-    """Settings for databricks mode against the emulator, authenticating as the app's SP (M2M)."""
+def databricks_settings(emulator: Emulator, emulator_state: EmulatorState) -> Settings:
+    """Settings for databricks mode against the emulator, authenticating as the app's SP (M2M),
+    with Lakebase Provisioned on the emulator's PostgreSQL."""
     return Settings(
         _env_file=None,
         app_mode="databricks",
-        databricks_host=emulator_url,
+        databricks_host=emulator.url,
+        lakebase_instance_name="emulator-lakebase",
+        pgport=emulator.lakebase_port,
+        pgsslmode="disable",
         databricks_client_id=emulator_state.sp_client_id,
         databricks_client_secret=emulator_state.sp_client_secret,
         databricks_warehouse_id="emulator-warehouse",
@@ -150,3 +158,51 @@ def mode_client(request: pytest.FixtureRequest) -> Iterator[ModeClient]:
         tokens = request.getfixturevalue("user_token")
     with app_client(create_app(settings)) as client:
         yield ModeClient(request.param, client, tokens)
+
+
+def _machine_postgres_available() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3
+        ):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture
+def machine_postgres_url() -> Iterator[str]:
+    """A fresh, empty database on the machine's PostgreSQL (127.0.0.1:5432), dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    require_component(
+        _machine_postgres_available(),
+        "PostgreSQL on 127.0.0.1:5432",
+        "start it (pg_ctlcluster <version> main start) or install postgresql",
+    )
+    name = f"app_test_{uuid.uuid4().hex[:10]}"
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["embedded", "machine"])
+def preferences_client(
+    request: pytest.FixtureRequest, local_settings: Settings
+) -> Iterator[TestClient]:
+    """The app in local mode on the embedded PostgreSQL and on the machine's PostgreSQL."""
+    settings = local_settings
+    if request.param == "machine":
+        url = request.getfixturevalue("machine_postgres_url")
+        settings = local_settings.model_copy(update={"database_url": SecretStr(url)})
+    with app_client(create_app(settings)) as client:
+        client.delete("/api/preferences/theme", headers={"X-Forwarded-Email": "alice@example.com"})
+        client.delete("/api/preferences/theme", headers={"X-Forwarded-Email": "bob@example.com"})
+        yield client

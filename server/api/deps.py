@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from server.adapters.identity.base import User
 from server.bootstrap import Backends
 from server.observability.context import user_id_var
+from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
 
 
@@ -36,3 +37,11 @@ def get_unity_catalog(backends: BackendsDep) -> UnityCatalogService:
 
 
 UnityCatalog = Annotated[UnityCatalogService, Depends(get_unity_catalog)]
+
+
+def get_preferences(backends: BackendsDep) -> PreferencesService:
+    """The preferences service."""
+    return backends.preferences
+
+
+Preferences = Annotated[PreferencesService, Depends(get_preferences)]

@@ -59,6 +59,7 @@ def test_unreachable_workspace_fails_readiness_fast(local_settings: object) -> N
         databricks_host=f"http://127.0.0.1:{free_port()}",
         databricks_token="x",
         databricks_warehouse_id="w",
+        database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
         sdk_retry_timeout_seconds=1,
         sdk_http_timeout_seconds=1,
     )

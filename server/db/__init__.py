@@ -1,0 +1,1 @@
+"""Lakebase (PostgreSQL): engine, OAuth credentials, ORM tables, repositories, migrations."""

@@ -1,0 +1,194 @@
+"""The one engine factory: embedded PostgreSQL, any PostgreSQL by URL or PG* variables, or Lakebase.
+
+Only how a connection gets its host and password differs; everything above the engine is shared.
+Lakebase connections take a fresh OAuth token at connect time and are recycled before it expires.
+"""
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
+
+from server.config import PROJECT_ROOT, Settings
+from server.db.credentials import TokenCache
+from server.errors import DatabaseUnavailable
+
+logger = logging.getLogger(__name__)
+MIGRATION_LOCK_KEY = 7_400_113_021
+
+
+@dataclass
+class Database:
+    """An engine plus the bookkeeping around it: what it points at, migrations, token cache."""
+
+    engine: Engine
+    description: str
+    tokens: TokenCache | None = None
+    _migrated: bool = False
+    _migrate_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def migrate(self) -> None:
+        """Apply Alembic migrations under a PostgreSQL advisory lock (safe with many replicas)."""
+        with self._migrate_lock:
+            if self._migrated:
+                return
+            with self.engine.begin() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                try:
+                    config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, "head")
+                finally:
+                    conn.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+            self._migrated = True
+            logger.info("migrations applied", extra={"database": self.description})
+
+    @contextmanager
+    def session(self, operation: str) -> Iterator[Session]:
+        """A timed transaction; database failures become DatabaseUnavailable."""
+        started = time.perf_counter()
+        try:
+            if not self._migrated:
+                self.migrate()
+            with Session(self.engine) as session, session.begin():
+                yield session
+        except (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError) as error:
+            raise DatabaseUnavailable(
+                "The database is unavailable. Please retry shortly.",
+                operation=operation,
+                cause=type(error).__name__,
+            ) from error
+        except DatabaseUnavailable:
+            raise
+        except exc.DBAPIError as error:
+            if error.connection_invalidated:
+                raise DatabaseUnavailable(operation=operation) from error
+            raise
+        finally:
+            logger.info(
+                "lakebase transaction",
+                extra={
+                    "operation": operation,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+
+    def check(self) -> str:
+        """Readiness: one round trip."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return self.description
+
+
+def _connect_args(settings: Settings, sslmode: str | None) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "connect_timeout": settings.db_connect_timeout_seconds,
+        "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+        "application_name": settings.databricks_app_name[:60],
+    }
+    if sslmode:
+        args["sslmode"] = sslmode
+    return args
+
+
+def _engine(settings: Settings, url: URL | str, sslmode: str | None) -> Engine:
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        pool_pre_ping=True,
+        connect_args=_connect_args(settings, sslmode),
+    )
+
+
+def _psycopg_url(raw: str) -> URL:
+    url = make_url(raw)
+    return url.set(drivername="postgresql+psycopg") if url.drivername == "postgresql" else url
+
+
+def _pg_variables_url(settings: Settings) -> URL:
+    return URL.create(
+        "postgresql+psycopg",
+        username=settings.pguser,
+        password=settings.pgpassword.get_secret_value() if settings.pgpassword else None,
+        host=settings.pghost,
+        port=settings.pgport,
+        database=settings.pgdatabase,
+    )
+
+
+def attach_lakebase_login(engine: Engine, target: "LakebaseTarget", margin_seconds: float) -> None:
+    """Each new connection gets host, user and the current token; a pooled one is dropped before
+    its token expires."""
+
+    @event.listens_for(engine, "do_connect")
+    def _use_token(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+        try:
+            host, user = target.endpoint()
+            credential = target.tokens.credential()
+        except Exception as error:
+            raise DatabaseUnavailable(
+                "Could not obtain Lakebase credentials.", cause=type(error).__name__
+            ) from error
+        cparams.update(host=host, user=user, password=credential.token)
+        record.info["token_expires_at"] = credential.expires_at
+
+    @event.listens_for(engine, "checkout")
+    def _recycle_before_expiry(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        expires_at = record.info.get("token_expires_at", math.inf)
+        if expires_at - margin_seconds <= time.time():
+            raise exc.DisconnectionError("connection's token is about to expire")
+
+
+def build_database(settings: Settings, lakebase: "LakebaseTarget | None" = None) -> Database:
+    """The database for these settings: URL, PG* variables, Lakebase, or the embedded server."""
+    if settings.database_url:
+        url = _psycopg_url(settings.database_url.get_secret_value())
+        return Database(_engine(settings, url, settings.pgsslmode), _describe(url))
+    if lakebase is not None:
+        url = URL.create("postgresql+psycopg", port=settings.pgport, database=settings.pgdatabase)
+        engine = _engine(settings, url, settings.pgsslmode or "require")
+        attach_lakebase_login(engine, lakebase, settings.lakebase_token_refresh_margin_seconds)
+        return Database(engine, f"lakebase {lakebase.name}", lakebase.tokens)
+    if settings.pghost:
+        url = _pg_variables_url(settings)
+        return Database(_engine(settings, url, settings.pgsslmode), _describe(url))
+    from server.db.embedded import embedded_postgres_url
+
+    url = _psycopg_url(embedded_postgres_url(settings.local_workspace_dir / "pgdata"))
+    return Database(_engine(settings, url, None), "embedded postgresql")
+
+
+def _describe(url: URL) -> str:
+    return url.render_as_string(hide_password=True).replace(
+        "postgresql+psycopg://", "postgresql://"
+    )
+
+
+@dataclass
+class LakebaseTarget:
+    """A Lakebase database: how to find its host and role (resolved once, lazily) and its tokens."""
+
+    name: str
+    resolve: Callable[[], tuple[str, str]]
+    tokens: TokenCache
+    _resolved: tuple[str, str] | None = None
+
+    def endpoint(self) -> tuple[str, str]:
+        """(host, user), looked up on first use."""
+        if self._resolved is None:
+            self._resolved = self.resolve()
+        return self._resolved

@@ -1,0 +1,47 @@
+"""Preference rules: allowed keys, JSON-object values of at most 100 KB, one user's rows only."""
+
+import asyncio
+import json
+from typing import Any
+
+from server.adapters.identity.base import User
+from server.db.repositories import PreferenceRepository
+from server.errors import InvalidPreference, PreferenceNotFound
+from server.models.preferences import ALLOWED_KEYS, MAX_VALUE_BYTES, UserPreference
+
+
+class PreferencesService:
+    """Reads and writes the caller's preferences."""
+
+    def __init__(self, repository: PreferenceRepository) -> None:
+        self._repo = repository
+
+    async def list(self, user: User, key: str | None = None) -> list[UserPreference]:
+        """The caller's preferences (optionally one key)."""
+        rows = await asyncio.to_thread(self._repo.list, user.user_id, key)
+        return [UserPreference.model_validate(r) for r in rows]
+
+    async def save(self, user: User, key: str, value: Any) -> UserPreference:
+        """Upsert after checking the value is a JSON object within the size limit."""
+        if not isinstance(value, dict):
+            raise InvalidPreference(
+                "preference_value must be a JSON object.",
+                allowed_keys=list(ALLOWED_KEYS),
+                max_size_bytes=MAX_VALUE_BYTES,
+                received_type=type(value).__name__,
+            )
+        size = len(json.dumps(value, separators=(",", ":")).encode())
+        if size > MAX_VALUE_BYTES:
+            raise InvalidPreference(
+                f"preference_value is {size} bytes; the limit is {MAX_VALUE_BYTES}.",
+                allowed_keys=list(ALLOWED_KEYS),
+                max_size_bytes=MAX_VALUE_BYTES,
+                size_bytes=size,
+            )
+        row = await asyncio.to_thread(self._repo.upsert, user.user_id, key, value)
+        return UserPreference.model_validate(row)
+
+    async def delete(self, user: User, key: str) -> None:
+        """Delete one of the caller's preferences, or PreferenceNotFound."""
+        if not await asyncio.to_thread(self._repo.delete, user.user_id, key):
+            raise PreferenceNotFound(f"You have no preference {key!r}.", preference_key=key)

@@ -1,0 +1,100 @@
+"""Lakebase in databricks mode through the SDK and the emulator's real PostgreSQL: OAuth tokens
+that really expire, refresh before expiry, and failure behaviour."""
+
+import time
+
+import pytest
+from pydantic import SecretStr
+
+from emulator.postgres_cluster import PostgresCluster
+from server.app import create_app
+from server.config import Settings
+from tests.conftest import Emulator, app_client
+from tests.logs import capture_json_logs
+from tests.servers import free_port
+
+ALICE = {"X-Forwarded-Email": "alice@example.com"}
+
+
+@pytest.mark.parametrize("kind", ["provisioned", "autoscaling"])
+def test_requests_across_token_expiries_never_fail(
+    kind: str, databricks_settings: Settings, emulator: Emulator
+) -> None:
+    update: dict[str, object] = {"lakebase_token_refresh_margin_seconds": 2}
+    if kind == "autoscaling":
+        update |= {
+            "lakebase_instance_name": None,
+            "lakebase_endpoint": "projects/emulator/branches/main/endpoints/primary",
+        }
+    settings = databricks_settings.model_copy(update=update)
+    emulator.state.lakebase_token_lifetime_seconds = 4
+    try:
+        with capture_json_logs() as logs, app_client(create_app(settings)) as client:
+            statuses = []
+            deadline = time.monotonic() + 9
+            n = 0
+            while time.monotonic() < deadline:
+                n += 1
+                saved = client.post(
+                    "/api/preferences",
+                    headers=ALICE,
+                    json={"preference_key": "dashboard_layout", "preference_value": {"n": n}},
+                )
+                listed = client.get("/api/preferences", headers=ALICE)
+                statuses += [saved.status_code, listed.status_code]
+                time.sleep(0.2)
+            refreshes = client.app.state.backends.database.tokens.refreshes  # type: ignore[attr-defined]
+    finally:
+        emulator.state.lakebase_token_lifetime_seconds = 3600
+    assert set(statuses) == {200}, statuses
+    assert refreshes >= 3
+    assert (
+        sum(1 for line in logs.lines() if line["message"] == "lakebase credential refreshed") >= 3
+    )
+    assert "lb-" not in logs.text
+
+
+def test_token_minting_failure_is_503(databricks_settings: Settings) -> None:
+    settings = databricks_settings.model_copy(update={"lakebase_instance_name": "no-such-instance"})
+    with app_client(create_app(settings)) as client:
+        started = time.monotonic()
+        response = client.get("/api/preferences", headers=ALICE)
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["error_code"] == "DATABASE_UNAVAILABLE"
+    assert response.headers["retry-after"] == "10"
+    assert elapsed < 5
+
+
+def test_database_down_then_back(local_settings: Settings) -> None:
+    cluster = PostgresCluster(free_port(), host_auth="trust")
+    cluster.init()
+    cluster.start()
+    try:
+        settings = local_settings.model_copy(update={"database_url": SecretStr(cluster.url())})
+        with app_client(create_app(settings)) as client:
+            assert (
+                client.post(
+                    "/api/preferences",
+                    headers=ALICE,
+                    json={"preference_key": "theme", "preference_value": {"mode": "dark"}},
+                ).status_code
+                == 200
+            )
+            cluster.stop()
+            started = time.monotonic()
+            down = client.get("/api/preferences", headers=ALICE)
+            elapsed = time.monotonic() - started
+            assert down.status_code == 503
+            assert down.json()["retry_after"] == 10
+            assert elapsed < 5
+            assert client.get("/api/user/me", headers=ALICE).status_code == 200
+            ready = client.get("/health/ready")
+            assert ready.status_code == 503
+            assert "lakebase" in ready.json()["message"]
+            cluster.start()
+            back = client.get("/api/preferences", headers=ALICE)
+            assert back.status_code == 200
+            assert back.json()[0]["preference_value"] == {"mode": "dark"}
+    finally:
+        cluster.remove()
