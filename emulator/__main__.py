@@ -7,7 +7,7 @@ import uvicorn
 
 from emulator.app import create_emulator
 from server.config import Settings
-from server.local_workspace.setup import catalog_dir, ensure_catalogs
+from server.local_workspace.setup import ensure_models
 
 
 def main() -> None:
@@ -18,10 +18,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     settings = Settings(app_mode="local")
-    ensure_catalogs(settings.local_workspace_dir)
-    app = create_emulator(
-        settings.local_grants_file, catalog_dir(settings.local_workspace_dir), args.lakebase_port
-    )
+    ensure_models(settings.local_workspace_dir)
+    app = create_emulator(settings, args.lakebase_port)
     state = app.state.emulator
     print(
         f"Databricks REST emulator on http://127.0.0.1:{args.port}\n"

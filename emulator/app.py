@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -10,11 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from emulator import auth, errors, lakebase, sql, unity_catalog
+from emulator import auth, errors, lakebase, serving, sql, unity_catalog
 from emulator.postgres_cluster import PostgresCluster
 from emulator.state import EmulatorState, Principal
 from emulator.workspace import EmulatorWorkspace
+from server.config import Settings
 from server.local_workspace.grants import Grants
+from server.local_workspace.serving import LocalServing
+from server.local_workspace.setup import catalog_dir
 
 
 class UserTokenRequest(BaseModel):
@@ -24,9 +26,10 @@ class UserTokenRequest(BaseModel):
 
 
 def create_emulator(
-    grants_file: Path, catalog_dir: Path, lakebase_port: int, state: EmulatorState | None = None
+    settings: Settings, lakebase_port: int, state: EmulatorState | None = None
 ) -> FastAPI:
-    """An emulator over a copy of the local catalogs and a PostgreSQL cluster on `lakebase_port`.
+    """An emulator over the local workspace of `settings` (a copy of its catalogs, its models) and
+    a PostgreSQL cluster on `lakebase_port`.
 
     `state` lets tests reach its controls. Call `close_emulator(app)` when done.
     """
@@ -38,8 +41,10 @@ def create_emulator(
 
     app = FastAPI(title="Databricks REST emulator", openapi_url=None, lifespan=lifespan)
     app.state.emulator = state or EmulatorState()
-    app.state.grants = Grants.from_file(grants_file)
-    app.state.workspace = EmulatorWorkspace(catalog_dir)
+    app.state.grants = Grants.from_file(settings.local_grants_file)
+    app.state.workspace = EmulatorWorkspace(catalog_dir(settings.local_workspace_dir))
+    app.state.serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
+    app.state.serving_controls = serving.ServingControls()
     cluster = PostgresCluster(lakebase_port)
     cluster.init()
     cluster.start()
@@ -48,7 +53,7 @@ def create_emulator(
     app.add_exception_handler(errors.DatabricksError, errors.handle_databricks_error)
     app.add_exception_handler(HTTPException, errors.handle_http_error)
     app.add_exception_handler(RequestValidationError, errors.handle_validation_error)
-    for router in (auth.router, unity_catalog.router, sql.router, lakebase.router):
+    for router in (auth.router, unity_catalog.router, sql.router, lakebase.router, serving.router):
         app.include_router(router)
 
     @app.post("/emulator/tokens")

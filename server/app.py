@@ -8,7 +8,7 @@ from fastapi.routing import APIRoute
 
 from server.api.error_handlers import register_error_handlers
 from server.api.middleware import RequestContextMiddleware
-from server.api.routes import health, preferences, unity_catalog, user
+from server.api.routes import health, model_serving, preferences, unity_catalog, user
 from server.api.static import mount_client
 from server.bootstrap import build_backends
 from server.config import Settings
@@ -38,7 +38,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     register_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_body_bytes)
-    for router in (health.router, user.router, unity_catalog.router, preferences.router):
+    for router in (
+        health.router,
+        user.router,
+        unity_catalog.router,
+        preferences.router,
+        model_serving.router,
+    ):
         app.include_router(router)
     mount_client(app, settings.static_dir)
     return app

@@ -7,10 +7,12 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 from server.adapters.identity.base import IdentityProvider
+from server.adapters.model_serving.base import ModelServer
 from server.adapters.unity_catalog.base import CatalogReader
 from server.config import Settings
 from server.db.engine import Database, LakebaseTarget, build_database
-from server.db.repositories import PreferenceRepository
+from server.db.repositories import InferenceLogRepository, PreferenceRepository
+from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
 
@@ -27,6 +29,7 @@ class Backends:
     identity: IdentityProvider
     unity_catalog: UnityCatalogService
     preferences: PreferencesService
+    model_serving: ModelServingService
     database: Database
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
@@ -37,6 +40,7 @@ class ModeAdapters:
 
     identity: IdentityProvider
     catalog: CatalogReader
+    models: ModelServer
     uc_timeout_seconds: float
     lakebase: LakebaseTarget | None = None
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
@@ -44,13 +48,15 @@ class ModeAdapters:
 
 async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
     from server.adapters.identity.local import LocalIdentityProvider
+    from server.adapters.model_serving.local import LocalModelServer
     from server.adapters.unity_catalog.local import LocalCatalogReader
     from server.local_workspace.catalog import LocalCatalog, open_catalog_connection
     from server.local_workspace.grants import Grants
-    from server.local_workspace.setup import catalog_dir, ensure_catalogs
+    from server.local_workspace.serving import LocalServing
+    from server.local_workspace.setup import catalog_dir, ensure_models
 
     grants = Grants.from_file(settings.local_grants_file)
-    await asyncio.to_thread(ensure_catalogs, settings.local_workspace_dir)
+    await asyncio.to_thread(ensure_models, settings.local_workspace_dir)
     conn = open_catalog_connection(catalog_dir(settings.local_workspace_dir), read_only=True)
     stack.callback(conn.close)
     reader = LocalCatalogReader(LocalCatalog(conn), grants)
@@ -59,17 +65,25 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
             settings.dev_user_email, settings.dev_user_name, grants.groups_of
         ),
         catalog=reader,
+        models=LocalModelServer(
+            LocalServing(settings.serving_config_file, settings.local_workspace_dir)
+        ),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds,
     )
 
 
 async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
+    import httpx
+
     from server.adapters.identity.databricks import DatabricksIdentityProvider
+    from server.adapters.model_serving.databricks import DatabricksModelServer
     from server.adapters.unity_catalog.databricks import DatabricksCatalogReader
     from server.adapters.workspace import WorkspaceClients
     from server.db.lakebase import lakebase_target
 
     clients = await asyncio.to_thread(WorkspaceClients, settings)
+    http = httpx.AsyncClient(limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
+    stack.push_async_callback(http.aclose)
 
     async def workspace_check() -> str:
         me = await asyncio.to_thread(clients.service_principal.current_user.me)
@@ -88,6 +102,13 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
             settings.databricks_warehouse_id or "",
             settings.uc_statement_timeout_seconds,
             settings.uc_warehouse_start_timeout_seconds,
+        ),
+        models=DatabricksModelServer(
+            clients,
+            http,
+            settings.serving_config_file.parent,
+            settings.serving_max_attempts,
+            settings.serving_backoff_base_seconds,
         ),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds
         + settings.uc_warehouse_start_timeout_seconds,
@@ -128,10 +149,12 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
             identity=adapters.identity,
             unity_catalog=UnityCatalogService(adapters.catalog, adapters.uc_timeout_seconds),
             preferences=PreferencesService(PreferenceRepository(database)),
+            model_serving=ModelServingService(adapters.models, InferenceLogRepository(database)),
             database=database,
             health_checks={
                 **adapters.health_checks,
                 "unity_catalog": adapters.catalog.check,
+                "model_serving": adapters.models.check,
                 "lakebase": lakebase_check,
             },
         )

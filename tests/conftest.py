@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from emulator.app import create_emulator
+from emulator.serving import ServingControls
 from emulator.state import EmulatorState
 from emulator.workspace import EmulatorWorkspace
 from server.app import create_app
 from server.config import PROJECT_ROOT, Settings
-from server.local_workspace.setup import catalog_dir, ensure_catalogs
+from server.local_workspace.setup import ensure_models
 from tests.servers import free_port, serve_in_thread
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -54,20 +55,23 @@ class Emulator:
     state: EmulatorState
     workspace: EmulatorWorkspace
     lakebase_port: int
+    serving: ServingControls
 
 
 @pytest.fixture(scope="session")
 def emulator(emulator_state: EmulatorState, workspace_dir: Path) -> Iterator[Emulator]:
     """The Databricks REST emulator, served on a free loopback port for the session."""
-    ensure_catalogs(workspace_dir)
-    app = create_emulator(
-        PROJECT_ROOT / "config" / "grants.json",
-        catalog_dir(workspace_dir),
-        free_port(),
-        emulator_state,
-    )
+    ensure_models(workspace_dir)
+    settings = Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace_dir)
+    app = create_emulator(settings, free_port(), emulator_state)
     with serve_in_thread(app) as url:
-        yield Emulator(url, emulator_state, app.state.workspace, app.state.lakebase.port)
+        yield Emulator(
+            url,
+            emulator_state,
+            app.state.workspace,
+            app.state.lakebase.port,
+            app.state.serving_controls,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from server.adapters.identity.base import User
 from server.bootstrap import Backends
 from server.observability.context import user_id_var
+from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
 
@@ -45,3 +46,11 @@ def get_preferences(backends: BackendsDep) -> PreferencesService:
 
 
 Preferences = Annotated[PreferencesService, Depends(get_preferences)]
+
+
+def get_model_serving(backends: BackendsDep) -> ModelServingService:
+    """The model serving service."""
+    return backends.model_serving
+
+
+ModelServing = Annotated[ModelServingService, Depends(get_model_serving)]

@@ -19,3 +19,16 @@ def ensure_catalogs(workspace: Path, force: bool = False) -> None:
     if force or not any(target.glob("*.duckdb")):
         logger.info("generating sample catalogs", extra={"path": str(target)})
         create_catalogs(target)
+
+
+def ensure_models(workspace: Path, force: bool = False) -> None:
+    """Train the built-in serving models when missing (or always with `force`)."""
+    from server.local_workspace.model_training import train_models
+
+    ensure_catalogs(workspace)
+    built = all(
+        (workspace / "models" / m / "MLmodel").exists() for m in ("taxi_fare", "ticket_classifier")
+    )
+    if force or not built:
+        logger.info("training local serving models", extra={"path": str(workspace / "models")})
+        train_models(workspace, catalog_dir(workspace))

@@ -1,0 +1,161 @@
+"""Serving endpoints: list, get, openapi and invocations, scored by the same local models.
+
+Controls let tests inject latency, a queue of failure statuses ("503 twice, then 200"), and a 400
+rejection.
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from emulator.auth import Caller
+from emulator.errors import not_found
+from server.local_workspace.serving import LocalEndpoint, LocalServing, ScoringInputError
+
+router = APIRouter()
+_STATES = {
+    "READY": ("READY", "NOT_UPDATING"),
+    "UPDATING": ("READY", "IN_PROGRESS"),
+    "CREATING": ("NOT_READY", "IN_PROGRESS"),
+    "FAILED": ("NOT_READY", "UPDATE_FAILED"),
+}
+
+
+@dataclass
+class ServingControls:
+    """Knobs tests turn."""
+
+    latency_seconds: float = 0.0
+    failure_statuses: list[int] = field(default_factory=list)
+    reject_message: str | None = None
+    retry_after_seconds: int | None = None
+    invocations: int = 0
+
+
+def get_serving(request: Request) -> LocalServing:
+    """The local serving registry."""
+    serving: LocalServing = request.app.state.serving
+    return serving
+
+
+ServingDep = Annotated[LocalServing, Depends(get_serving)]
+
+
+def _controls(request: Request) -> ServingControls:
+    controls: ServingControls = request.app.state.serving_controls
+    return controls
+
+
+def _endpoint_json(endpoint: LocalEndpoint) -> dict[str, Any]:
+    ready, update = _STATES[endpoint.state]
+    entity = {
+        "name": f"{endpoint.model_name}-{endpoint.model_version}",
+        "entity_name": endpoint.model_name,
+        "entity_version": endpoint.model_version,
+    }
+    return {
+        "name": endpoint.name,
+        "id": f"ep-{endpoint.name}",
+        "creator": "emulator",
+        "creation_timestamp": endpoint.created_at_ms,
+        "last_updated_timestamp": endpoint.created_at_ms,
+        "description": endpoint.description,
+        "state": {"ready": ready, "config_update": update},
+        "config": {"served_entities": [entity]},
+        "tags": [],
+    }
+
+
+def _find(serving: LocalServing, name: str) -> LocalEndpoint:
+    endpoint = serving.endpoint(name)
+    if endpoint is None:
+        raise not_found(f"Serving endpoint '{name}' does not exist.")
+    return endpoint
+
+
+@router.get("/api/2.0/serving-endpoints")
+async def list_endpoints(principal: Caller, serving: ServingDep) -> dict[str, Any]:
+    return {"endpoints": [_endpoint_json(e) for e in serving.endpoints()]}
+
+
+@router.get("/api/2.0/serving-endpoints/{name}")
+async def get_endpoint(name: str, principal: Caller, serving: ServingDep) -> dict[str, Any]:
+    return _endpoint_json(_find(serving, name))
+
+
+@router.get("/api/2.0/serving-endpoints/{name}/openapi")
+async def get_openapi(name: str, principal: Caller, serving: ServingDep) -> dict[str, Any]:
+    endpoint = _find(serving, name)
+    record = serving.input_schema(endpoint) or {"type": "object"}
+    body = {
+        "type": "object",
+        "properties": {
+            "dataframe_records": {"type": "array", "items": record},
+            "dataframe_split": {"type": "object"},
+            "instances": {"type": "array"},
+            "inputs": {},
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": name, "version": endpoint.model_version},
+        "paths": {
+            f"/serving-endpoints/{name}/invocations": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": body}}},
+                    "responses": {"200": {"description": "predictions"}},
+                }
+            }
+        },
+    }
+
+
+def _injected_failure(controls: ServingControls) -> JSONResponse | None:
+    if controls.failure_statuses:
+        status = controls.failure_statuses.pop(0)
+        headers = (
+            {"Retry-After": str(controls.retry_after_seconds)}
+            if controls.retry_after_seconds is not None
+            else None
+        )
+        return JSONResponse(
+            {"error_code": "TEMPORARILY_UNAVAILABLE", "message": f"Injected HTTP {status}."},
+            status,
+            headers=headers,
+        )
+    if controls.reject_message:
+        return JSONResponse({"error_code": "BAD_REQUEST", "message": controls.reject_message}, 400)
+    return None
+
+
+@router.post("/serving-endpoints/{name}/invocations")
+async def invocations(name: str, request: Request, principal: Caller, serving: ServingDep) -> Any:
+    controls = _controls(request)
+    controls.invocations += 1
+    endpoint = _find(serving, name)
+    if controls.latency_seconds:
+        await asyncio.sleep(controls.latency_seconds)
+    failure = _injected_failure(controls)
+    if failure is not None:
+        return failure
+    if endpoint.state not in ("READY", "UPDATING"):
+        return JSONResponse(
+            {"error_code": "INVALID_STATE", "message": f"Endpoint '{name}' is not ready."}, 409
+        )
+    body = await request.json()
+    started = time.perf_counter()
+    try:
+        predictions = await asyncio.to_thread(serving.score, endpoint, body)
+    except ScoringInputError as exc:
+        return JSONResponse({"error_code": "BAD_REQUEST", "message": str(exc)}, 400)
+    return JSONResponse(
+        {"predictions": predictions},
+        headers={
+            "served-model-name": endpoint.model_name,
+            "x-emulator-ms": f"{(time.perf_counter() - started) * 1000:.1f}",
+        },
+    )

@@ -1,0 +1,1 @@
+"""Model Serving adapters: `local` (MLflow models on disk) and `databricks` (REST + SDK)."""

@@ -1,0 +1,28 @@
+"""The Model Serving port."""
+
+from typing import Any, Protocol
+
+from server.adapters.identity.base import User
+from server.models.model_serving import ModelEndpoint
+
+
+class ModelServer(Protocol):
+    """What the Model Serving service needs from a backend. Calls are made as `user`."""
+
+    async def endpoints(self, user: User) -> list[ModelEndpoint]:
+        """Every endpoint the user may see, with its state."""
+        ...
+
+    async def endpoint(self, user: User, name: str) -> ModelEndpoint:
+        """One endpoint with its input schema, or EndpointNotFound."""
+        ...
+
+    async def invoke(
+        self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
+    ) -> Any:
+        """Predictions for a `dataframe_records` body, within `timeout_seconds` (retries included)."""
+        ...
+
+    async def check(self) -> str:
+        """Readiness: a short description, or an exception."""
+        ...

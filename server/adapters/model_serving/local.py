@@ -1,0 +1,70 @@
+"""Local Model Serving: endpoints from the config file, scored in-process by MLflow pyfunc."""
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from server.adapters.identity.base import User
+from server.errors import EndpointNotFound, ModelInputInvalid
+from server.local_workspace.serving import LocalEndpoint, LocalServing, ScoringInputError
+from server.models.model_serving import EndpointState, ModelEndpoint
+
+
+def local_endpoint_view(endpoint: LocalEndpoint, schema: dict[str, Any] | None) -> ModelEndpoint:
+    """The API view of a local endpoint."""
+    created = datetime.fromtimestamp(endpoint.created_at_ms / 1000, tz=UTC)
+    return ModelEndpoint(
+        endpoint_name=endpoint.name,
+        endpoint_id=f"local-{endpoint.name}",
+        model_name=endpoint.model_name,
+        model_version=endpoint.model_version,
+        state=EndpointState(endpoint.state),
+        workload_url=None,
+        creation_timestamp=created,
+        last_updated_timestamp=created,
+        config={
+            "served_entities": [
+                {"entity_name": endpoint.model_name, "entity_version": endpoint.model_version}
+            ]
+        },
+        description=endpoint.description,
+        input_schema=schema,
+    )
+
+
+class LocalModelServer:
+    """Scores in a worker thread; a model rejecting its input is INVALID_MODEL_INPUT."""
+
+    def __init__(self, serving: LocalServing) -> None:
+        self._serving = serving
+
+    def _find(self, name: str) -> LocalEndpoint:
+        endpoint = self._serving.endpoint(name)
+        if endpoint is None:
+            raise EndpointNotFound(f"No serving endpoint named {name!r}.", endpoint_name=name)
+        return endpoint
+
+    async def endpoints(self, user: User) -> list[ModelEndpoint]:
+        """Every configured endpoint (input schemas come with `endpoint`)."""
+        found = await asyncio.to_thread(self._serving.endpoints)
+        return [local_endpoint_view(e, None) for e in found]
+
+    async def endpoint(self, user: User, name: str) -> ModelEndpoint:
+        """One endpoint with its input schema."""
+        endpoint = await asyncio.to_thread(self._find, name)
+        schema = await asyncio.to_thread(self._serving.input_schema, endpoint)
+        return local_endpoint_view(endpoint, schema)
+
+    async def invoke(
+        self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
+    ) -> Any:
+        """Score in-process (the service bounds the time)."""
+        endpoint = await asyncio.to_thread(self._find, name)
+        try:
+            return await asyncio.to_thread(self._serving.score, endpoint, body)
+        except ScoringInputError as exc:
+            raise ModelInputInvalid(str(exc), validation_error=str(exc)) from exc
+
+    async def check(self) -> str:
+        """Readiness: the config file parses."""
+        return f"{len(await asyncio.to_thread(self._serving.endpoints))} local endpoints"

@@ -1,0 +1,65 @@
+"""Model Serving API schemas."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class EndpointState(StrEnum):
+    CREATING = "CREATING"
+    READY = "READY"
+    UPDATING = "UPDATING"
+    FAILED = "FAILED"
+
+
+class InferenceStatus(StrEnum):
+    SUCCESS = "SUCCESS"
+    ERROR = "ERROR"
+    TIMEOUT = "TIMEOUT"
+
+
+class ModelEndpoint(BaseModel):
+    endpoint_name: str
+    endpoint_id: str
+    model_name: str | None
+    model_version: str | None
+    state: EndpointState
+    workload_url: str | None
+    creation_timestamp: datetime | None
+    last_updated_timestamp: datetime | None
+    config: dict[str, Any]
+    task: str | None = None
+    description: str | None = None
+    input_schema: dict[str, Any] | None = None
+
+
+class InvokeRequest(BaseModel):
+    endpoint_name: str = Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9_.-]+$")
+    inputs: Any = Field(description="One record, a list of records, or a serving format")
+    timeout_seconds: int = Field(default=30, ge=1, le=300)
+
+
+class ModelInferenceResponse(BaseModel):
+    request_id: str
+    endpoint_name: str
+    predictions: Any
+    status: InferenceStatus
+    execution_time_ms: float
+    error_message: str | None = None
+    completed_at: datetime
+
+
+class InferenceLogEntry(BaseModel):
+    request_id: str
+    endpoint_name: str
+    inputs: Any
+    predictions: Any | None
+    status: InferenceStatus
+    execution_time_ms: float
+    error_message: str | None
+    created_at: datetime
+    completed_at: datetime | None
+
+    model_config = {"from_attributes": True}

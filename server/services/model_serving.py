@@ -1,0 +1,142 @@
+"""Model Serving rules: only READY endpoints, inputs validated first, a time bound on the whole
+call, and one inference log row per invocation."""
+
+import asyncio
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from server.adapters.identity.base import User
+from server.adapters.model_serving.base import ModelServer
+from server.db.repositories import InferenceLogRepository
+from server.errors import AppError, DatabaseUnavailable, EndpointNotReady, ModelTimeout
+from server.models.model_serving import (
+    EndpointState,
+    InferenceLogEntry,
+    InferenceStatus,
+    InvokeRequest,
+    ModelEndpoint,
+    ModelInferenceResponse,
+)
+from server.observability.context import current_request_id
+from server.services.model_input import to_records, validate_records
+
+logger = logging.getLogger(__name__)
+
+
+class ModelServingService:
+    """Lists endpoints and invokes them on the caller's behalf."""
+
+    def __init__(self, server: ModelServer, logs: InferenceLogRepository) -> None:
+        self._server = server
+        self._logs = logs
+
+    async def endpoints(self, user: User) -> list[ModelEndpoint]:
+        """Every endpoint with its state."""
+        return await self._server.endpoints(user)
+
+    async def endpoint(self, user: User, name: str) -> ModelEndpoint:
+        """One endpoint with its input schema."""
+        return await self._server.endpoint(user, name)
+
+    async def _predict(self, user: User, request: InvokeRequest) -> Any:
+        endpoint = await self._server.endpoint(user, request.endpoint_name)
+        if endpoint.state != EndpointState.READY:
+            raise EndpointNotReady(
+                f"Endpoint {endpoint.endpoint_name!r} is {endpoint.state.value}, not READY.",
+                endpoint_name=endpoint.endpoint_name,
+                state=endpoint.state.value,
+            )
+        records = to_records(request.inputs)
+        validate_records(records, endpoint.input_schema)
+        return await self._server.invoke(
+            user, request.endpoint_name, {"dataframe_records": records}, request.timeout_seconds
+        )
+
+    async def invoke(self, user: User, request: InvokeRequest) -> ModelInferenceResponse:
+        """Validate, invoke within `timeout_seconds`, and log the call whatever its outcome."""
+        request_id = current_request_id() or str(uuid.uuid4())
+        created_at = datetime.now(UTC)
+        started = time.perf_counter()
+        status, predictions, error = InferenceStatus.ERROR, None, None
+        try:
+            predictions = await asyncio.wait_for(
+                self._predict(user, request), request.timeout_seconds
+            )
+            status = InferenceStatus.SUCCESS
+        except (TimeoutError, ModelTimeout) as exc:
+            status, error = (
+                InferenceStatus.TIMEOUT,
+                f"No answer within {request.timeout_seconds} s.",
+            )
+            raise ModelTimeout(error, endpoint_name=request.endpoint_name) from exc
+        except AppError as exc:
+            error = exc.message
+            logger.error(
+                "model invocation failed",
+                extra={
+                    "endpoint_name": request.endpoint_name,
+                    "error_type": exc.error_code,
+                    "technical_details": exc.technical_details,
+                },
+            )
+            raise
+        finally:
+            elapsed = round((time.perf_counter() - started) * 1000, 2)
+            await self._log(
+                user, request, request_id, status, predictions, error, elapsed, created_at
+            )
+        return ModelInferenceResponse(
+            request_id=request_id,
+            endpoint_name=request.endpoint_name,
+            predictions=predictions,
+            status=status,
+            execution_time_ms=elapsed,
+            completed_at=datetime.now(UTC),
+        )
+
+    async def _log(
+        self,
+        user: User,
+        request: InvokeRequest,
+        request_id: str,
+        status: InferenceStatus,
+        predictions: Any,
+        error: str | None,
+        elapsed_ms: float,
+        created_at: datetime,
+    ) -> None:
+        logger.info(
+            "model invocation",
+            extra={
+                "endpoint_name": request.endpoint_name,
+                "status": status.value,
+                "duration_ms": elapsed_ms,
+            },
+        )
+        try:
+            await asyncio.to_thread(
+                self._logs.add,
+                request_id=request_id,
+                endpoint_name=request.endpoint_name,
+                user_id=user.user_id,
+                inputs=request.inputs,
+                predictions=predictions,
+                status=status.value,
+                execution_time_ms=elapsed_ms,
+                error_message=error,
+                created_at=created_at,
+                completed_at=datetime.now(UTC),
+            )
+        except DatabaseUnavailable:
+            logger.error(
+                "inference log not written: database unavailable",
+                extra={"endpoint_name": request.endpoint_name},
+            )
+
+    async def history(self, user: User, limit: int) -> list[InferenceLogEntry]:
+        """The caller's most recent invocations."""
+        rows = await asyncio.to_thread(self._logs.recent, user.user_id, limit)
+        return [InferenceLogEntry.model_validate(r) for r in rows]
