@@ -108,7 +108,7 @@ def test_not_ready_and_unknown_endpoints(mode_client: ModeClient) -> None:
 
 def test_timeout_range_is_validated(mode_client: ModeClient) -> None:
     for timeout in (0, 301):
-        status, body = invoke(
+        status, _ = invoke(
             mode_client,
             ALICE,
             endpoint_name="taxi-fare-regressor",
