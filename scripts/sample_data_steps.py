@@ -1,7 +1,39 @@
 """The steps behind setup_sample_data, one function per target."""
 
+import logging
+
 from server.config import Settings
-from server.local_workspace.setup import ensure_catalogs
+from server.local_workspace.setup import ensure_catalogs, ensure_models
+
+logger = logging.getLogger("setup")
+SAMPLE_PREFERENCES = {
+    "theme": {"mode": "light"},
+    "favorite_tables": {"tables": ["main.samples.orders", "samples.nyctaxi.trips"]},
+}
+
+
+def seed_lakebase(settings: Settings) -> None:
+    """Apply migrations and give the dev user sample preferences (existing ones are kept)."""
+    from server.db.engine import build_database
+    from server.db.repositories import PreferenceRepository
+
+    lakebase = None
+    if settings.mode == "databricks":
+        from server.adapters.workspace import WorkspaceClients
+        from server.db.lakebase import lakebase_target
+
+        lakebase = lakebase_target(settings, WorkspaceClients(settings))
+    database = build_database(settings, lakebase)
+    try:
+        database.migrate()
+        repository = PreferenceRepository(database)
+        existing = {row.preference_key for row in repository.list(settings.dev_user_email)}
+        for key, value in SAMPLE_PREFERENCES.items():
+            if key not in existing:
+                repository.upsert(settings.dev_user_email, key, value)
+        logger.info(f"lakebase ready: {database.description}")
+    finally:
+        database.engine.dispose()
 
 
 def run_steps(settings: Settings, steps: dict[str, bool], force: bool) -> None:
@@ -13,3 +45,10 @@ def run_steps(settings: Settings, steps: dict[str, bool], force: bool) -> None:
             create_sample_tables(settings)
         else:
             ensure_catalogs(settings.local_workspace_dir, force=force)
+    if steps["models"]:
+        if settings.mode == "databricks":
+            logger.info("models: deploy your own serving endpoints; see docs/model-serving.md")
+        else:
+            ensure_models(settings.local_workspace_dir, force=force)
+    if steps["lakebase"]:
+        seed_lakebase(settings)

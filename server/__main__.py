@@ -3,10 +3,8 @@
 import logging
 import sys
 
-import uvicorn
 from pydantic import ValidationError
 
-from server.app import create_app
 from server.config import Settings, describe_validation_error
 from server.observability.logging import configure_logging
 
@@ -19,9 +17,14 @@ def main() -> int:
         print(describe_validation_error(error), file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format)
+    from server.app import create_app
+
     app = create_app(settings)
     url = f"http://{settings.host}:{settings.listen_port}"
     logging.getLogger("server").info(f"serving on {url} (mode={settings.mode})")
+    print(f"App: {url}  (mode={settings.mode}; API docs at {url}/docs)", flush=True)
+    import uvicorn
+
     uvicorn.run(
         app,
         host=settings.host,

@@ -11,8 +11,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from databricks.sdk import WorkspaceClient
+if TYPE_CHECKING:
+    from databricks.sdk import WorkspaceClient
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ def _epoch(rfc3339: str) -> float:
     return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
 
 
-def provisioned_minter(client: WorkspaceClient, instance_name: str) -> Minter:
+def provisioned_minter(client: "WorkspaceClient", instance_name: str) -> Minter:
     """Lakebase Provisioned: POST /api/2.0/database/credentials for one instance."""
 
     def mint() -> Credential:
@@ -46,7 +48,7 @@ def provisioned_minter(client: WorkspaceClient, instance_name: str) -> Minter:
     return mint
 
 
-def autoscaling_minter(client: WorkspaceClient, endpoint: str) -> Minter:
+def autoscaling_minter(client: "WorkspaceClient", endpoint: str) -> Minter:
     """Lakebase Autoscaling: POST /api/2.0/postgres/credentials (its field is `expire_time`)."""
 
     def mint() -> Credential:

@@ -10,9 +10,10 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 EndpointState = Literal["CREATING", "READY", "UPDATING", "FAILED"]
 SCORING_FORMATS = ("dataframe_split", "dataframe_records", "instances", "inputs")
@@ -45,7 +46,9 @@ class LocalEndpoint:
     created_at_ms: int
 
 
-def _frame(body: dict[str, Any]) -> pd.DataFrame:
+def _frame(body: dict[str, Any]) -> "pd.DataFrame":
+    import pandas as pd
+
     present = [k for k in SCORING_FORMATS if k in body]
     if len(present) != 1:
         raise ScoringInputError(
@@ -61,9 +64,11 @@ def _frame(body: dict[str, Any]) -> pd.DataFrame:
         raise ScoringInputError(f"Could not read {present[0]}: {exc}") from exc
 
 
-def _widen_integers(frame: pd.DataFrame, model: Any) -> pd.DataFrame:
+def _widen_integers(frame: "pd.DataFrame", model: Any) -> "pd.DataFrame":
     """JSON has one number type: integers sent for a double column become doubles, as MLflow's
     scoring server does for JSON input."""
+    import pandas as pd
+
     schema = model.metadata.get_input_schema()
     for column in schema.to_dict() if schema is not None else []:
         name = column.get("name")

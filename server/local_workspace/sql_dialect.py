@@ -16,7 +16,9 @@ _STRING = re.compile(r"'(?:[^']|'')*'")
 _THREE_PART = re.compile(r"`((?:[^`]|``)+)`\.`((?:[^`]|``)+)`\.`((?:[^`]|``)+)`")
 _BACKTICKED = re.compile(r"`((?:[^`]|``)+)`")
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
-_CATALOG_WORDS = re.compile(r"(?i)\b(use\s+catalog|create\s+catalog(?:\s+if\s+not\s+exists)?)\s+")
+_SCHEMA_DDL = re.compile(
+    r"(?i)\b((?:create|drop)\s+schema\s+(?:if\s+(?:not\s+)?exists\s+)?)`((?:[^`]|``)+)`\."
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ def table_references(sql: str) -> list[tuple[str, str, str]]:
 
 
 def _translate_code(code: str) -> str:
+    code = _SCHEMA_DDL.sub(lambda m: m.group(1) + _quote(duck_catalog(m.group(2))) + ".", code)
     code = _THREE_PART.sub(
         lambda m: ".".join(
             [_quote(duck_catalog(m.group(1))), _quote(m.group(2)), _quote(m.group(3))]
