@@ -62,3 +62,6 @@ clean:
 
 migrate: install ## apply Alembic migrations to the configured database
 	$(PY) -m alembic upgrade head
+
+requirements: install ## requirements.txt for Databricks Apps, from the lock file
+	$(UV) export --frozen --no-dev --no-hashes --no-header -q -o requirements.txt

@@ -69,10 +69,19 @@ async def generate_postgres_credential(
     return {"token": token, "expire_time": stamp}
 
 
+@router.get("/database/instances")
+async def list_database_instances(principal: Caller) -> dict[str, Any]:
+    return {"database_instances": [_instance(INSTANCE_NAME)]}
+
+
 @router.get("/database/instances/{name}")
 async def get_database_instance(name: str, principal: Caller) -> dict[str, Any]:
     if name != INSTANCE_NAME:
         raise not_found(f"Database instance '{name}' does not exist.")
+    return _instance(name)
+
+
+def _instance(name: str) -> dict[str, Any]:
     return {
         "name": name,
         "uid": "emulator-instance-uid",

@@ -34,12 +34,12 @@ def _epoch(rfc3339: str) -> float:
     return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
 
 
-def provisioned_minter(client: "WorkspaceClient", instance_name: str) -> Minter:
+def provisioned_minter(client: "WorkspaceClient", instance_name: Callable[[], str]) -> Minter:
     """Lakebase Provisioned: POST /api/2.0/database/credentials for one instance."""
 
     def mint() -> Credential:
         credential = client.database.generate_database_credential(
-            instance_names=[instance_name], request_id=str(uuid.uuid4())
+            instance_names=[instance_name()], request_id=str(uuid.uuid4())
         )
         if not credential.token or not credential.expiration_time:
             raise RuntimeError("Lakebase returned a credential without token or expiration_time")

@@ -1,5 +1,7 @@
 """Lakebase in databricks mode: which database, as which role, with which OAuth tokens."""
 
+import functools
+
 from databricks.sdk import WorkspaceClient
 
 from server.adapters.workspace import WorkspaceClients
@@ -16,9 +18,24 @@ def _role(settings: Settings, client: WorkspaceClient) -> str:
     return client.current_user.me().user_name or ""
 
 
+def instance_for_host(client: WorkspaceClient, host: str) -> str:
+    """The Provisioned instance whose read_write_dns is `host` (what Databricks Apps puts in PGHOST)."""
+    for instance in client.database.list_database_instances():
+        if instance.read_write_dns == host and instance.name:
+            return instance.name
+    raise RuntimeError(
+        f"No Lakebase instance has read_write_dns {host}; set LAKEBASE_INSTANCE_NAME"
+    )
+
+
+def _uses_token_login(settings: Settings) -> bool:
+    return bool(settings.pghost) and not settings.pgpassword and not settings.database_url
+
+
 def lakebase_target(settings: Settings, clients: WorkspaceClients) -> LakebaseTarget | None:
-    """The Lakebase target from LAKEBASE_ENDPOINT (Autoscaling) or LAKEBASE_INSTANCE_NAME
-    (Provisioned); None when neither is set. PGHOST/PGUSER, when set, skip the look-ups."""
+    """The Lakebase target from LAKEBASE_ENDPOINT (Autoscaling), LAKEBASE_INSTANCE_NAME
+    (Provisioned), or PGHOST without a password (the Provisioned instance with that host).
+    None when the database has a password or URL of its own."""
     client = clients.service_principal
     margin = settings.lakebase_token_refresh_margin_seconds
     endpoint = settings.lakebase_endpoint
@@ -45,7 +62,13 @@ def lakebase_target(settings: Settings, clients: WorkspaceClients) -> LakebaseTa
                 raise RuntimeError(f"Lakebase instance {instance} has no read_write_dns yet")
             return host, _role(settings, client)
 
+        minter = provisioned_minter(client, lambda: instance)
+        return LakebaseTarget(instance, resolve_instance, TokenCache(minter, margin))
+    if settings.pghost and _uses_token_login(settings):
+        host = settings.pghost
+        name = functools.cache(lambda: instance_for_host(client, host))
+        minter = provisioned_minter(client, name)
         return LakebaseTarget(
-            instance, resolve_instance, TokenCache(provisioned_minter(client, instance), margin)
+            host, lambda: (host, _role(settings, client)), TokenCache(minter, margin)
         )
     return None

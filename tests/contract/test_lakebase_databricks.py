@@ -54,6 +54,19 @@ def test_requests_across_token_expiries_never_fail(
     assert "lb-" not in logs.text
 
 
+def test_instance_found_from_pghost_like_databricks_apps(databricks_settings: Settings) -> None:
+    settings = databricks_settings.model_copy(
+        update={"lakebase_instance_name": None, "pghost": "127.0.0.1"}
+    )
+    with app_client(create_app(settings)) as client:
+        response = client.post(
+            "/api/preferences",
+            headers=ALICE,
+            json={"preference_key": "theme", "preference_value": {"mode": "dark"}},
+        )
+    assert response.status_code == 200, response.json()
+
+
 def test_token_minting_failure_is_503(databricks_settings: Settings) -> None:
     settings = databricks_settings.model_copy(update={"lakebase_instance_name": "no-such-instance"})
     with app_client(create_app(settings)) as client:
