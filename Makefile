@@ -25,6 +25,26 @@ install: .venv/.synced ## Python environment from the lock file
 workspace: install ## prepare the embedded local workspace (sample data, models) when missing
 	$(PY) -m scripts.setup_sample_data --create-all --if-missing
 
+client/node_modules/.installed: client/package.json client/package-lock.json
+	cd client && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+CLIENT_SOURCES := $(shell find client/src -type f 2>/dev/null) client/index.html client/vite.config.ts
+
+client/dist/index.html: client/node_modules/.installed $(CLIENT_SOURCES)
+	cd client && npx vite build --logLevel warn
+
+client: client/dist/index.html ## build the web client into client/dist
+
+client-api: install client/node_modules/.installed ## regenerate client/openapi.json and the TypeScript API types
+	$(PY) -m scripts.make_fastapi_client
+
+client-typecheck: client/node_modules/.installed
+	cd client && npx tsc --noEmit
+
+dev: install workspace client/node_modules/.installed ## Vite dev server on :5173 (proxying /api) + backend with reload
+	trap 'kill 0' EXIT; (cd client && npx vite) & $(PY) -m uvicorn server.app:dev_app --factory --reload --port 8000
+
 run: install client workspace ## start the app on http://127.0.0.1:8000 (embedded defaults)
 	$(PY) -m server
 
@@ -51,7 +71,8 @@ test-integration: install workspace
 test-contract: install workspace
 	$(PY) -m pytest tests/contract
 
-test: lint typecheck workspace ## every check: lint, types, all tests
+test: lint typecheck client-typecheck client workspace ## every check: lint, types, all tests (browser included)
+	$(PY) -m scripts.make_fastapi_client --check
 	$(PY) -m pytest
 
 bench: install workspace

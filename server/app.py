@@ -48,3 +48,12 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
     mount_client(app, settings.static_dir)
     return app
+
+
+def dev_app() -> FastAPI:
+    """The app for `uvicorn --factory --reload` (`make dev`): settings from the environment."""
+    from server.observability.logging import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)
