@@ -1,7 +1,7 @@
 """Write the server's OpenAPI document to client/openapi.json and generate the TypeScript types.
 
-    python -m scripts.make_fastapi_client           # write openapi.json + client/src/api/schema.d.ts
-    python -m scripts.make_fastapi_client --check   # exit 1 when the committed document has drifted
+python -m scripts.make_fastapi_client           # write openapi.json + client/src/api/schema.d.ts
+python -m scripts.make_fastapi_client --check   # exit 1 when the committed document has drifted
 """
 
 import argparse
@@ -27,14 +27,18 @@ def generate(document: str, target: Path = OPENAPI_FILE) -> None:
     """Write the document and run openapi-typescript on it."""
     target.write_text(document)
     generator = PROJECT_ROOT / "client" / "node_modules" / ".bin" / "openapi-typescript"
-    subprocess.run([str(generator), str(target), "-o", str(SCHEMA_FILE)], check=True,
-                   cwd=PROJECT_ROOT / "client")
+    subprocess.run(
+        [str(generator), str(target), "-o", str(SCHEMA_FILE)],
+        check=True,
+        cwd=PROJECT_ROOT / "client",
+    )
 
 
 def main() -> int:
     """Generate, or check for drift."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     document = current_openapi()

@@ -47,8 +47,8 @@ export function App() {
   const themeState = useMemo(() => ({ dark, reload }), [dark, reload]);
   const View = VIEWS[path];
   return (
-    <DesignSystemProvider>
-      <DesignSystemThemeProvider isDarkMode={dark}>
+    <DesignSystemThemeProvider isDarkMode={dark}>
+      <DesignSystemProvider>
         <ThemeContext.Provider value={themeState}>
           <Shell user={user} path={path} navigate={navigate}>
             <ErrorAlert componentId="app.user-error" error={error} />
@@ -57,7 +57,7 @@ export function App() {
             </Suspense>
           </Shell>
         </ThemeContext.Provider>
-      </DesignSystemThemeProvider>
-    </DesignSystemProvider>
+      </DesignSystemProvider>
+    </DesignSystemThemeProvider>
   );
 }

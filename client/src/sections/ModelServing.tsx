@@ -1,8 +1,9 @@
-import { Alert, Button, Input, SimpleSelect, SimpleSelectOption, Table, TableCell, TableHeader, TableRow, Typography } from "@databricks/design-system";
+import { Alert, Button, Input, Table, TableCell, TableHeader, TableRow, Typography } from "@databricks/design-system";
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Field } from "../components/Field";
+import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
 import { exampleRecord, validateInput } from "../validation";
 
@@ -101,13 +102,14 @@ export default function ModelServing() {
         />
       ) : null}
       <div style={{ maxWidth: 420 }}>
-        <SimpleSelect id="serving-endpoint" componentId="serving.endpoint" label="Endpoint" value={selected?.endpoint_name ?? ""} placeholder="Choose an endpoint" onChange={(event) => choose(event.target.value)}>
-          {(endpoints ?? []).map((e) => (
-            <SimpleSelectOption key={e.endpoint_name} value={e.endpoint_name}>
-              {`${e.endpoint_name} (${e.state})`}
-            </SimpleSelectOption>
-          ))}
-        </SimpleSelect>
+        <LabeledSelect
+          id="serving-endpoint"
+          label="Endpoint"
+          value={selected?.endpoint_name ?? ""}
+          placeholder="Choose an endpoint"
+          options={(endpoints ?? []).map((e) => ({ value: e.endpoint_name, label: `${e.endpoint_name} (${e.state})` }))}
+          onChange={choose}
+        />
       </div>
       {selected ? (
         <div style={{ display: "grid", gap: 12, maxWidth: 720 }}>

@@ -1,8 +1,9 @@
-import { Alert, Button, Input, Modal, SimpleSelect, SimpleSelectOption, Table, TableCell, TableHeader, TableRow, Typography } from "@databricks/design-system";
+import { Alert, Button, Input, Modal, Table, TableCell, TableHeader, TableRow, Typography } from "@databricks/design-system";
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Field } from "../components/Field";
+import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
 import { useTheme } from "../theme";
 
@@ -93,7 +94,7 @@ export default function Preferences() {
                   <Button componentId="prefs.edit" size="small" aria-label={`Edit ${row.preference_key}`} onClick={() => edit(row.preference_key as Key, row.preference_value)}>
                     Edit
                   </Button>
-                  <Button componentId="prefs.delete" size="small" danger aria-label={`Delete ${row.preference_key}`} onClick={() => setPendingDelete(row.preference_key)}>
+                  <Button componentId="prefs.delete" size="small" aria-label={`Delete ${row.preference_key}`} onClick={() => setPendingDelete(row.preference_key)}>
                     Delete
                   </Button>
                 </div>
@@ -104,13 +105,7 @@ export default function Preferences() {
       </div>
       <div style={{ display: "grid", gap: 12, maxWidth: 560 }}>
         <Typography.Title level={2}>Create or update</Typography.Title>
-        <SimpleSelect id="prefs-key" componentId="prefs.key" label="Preference" value={key} onChange={(event) => edit(event.target.value as Key)}>
-          {KEYS.map((k) => (
-            <SimpleSelectOption key={k} value={k}>
-              {k}
-            </SimpleSelectOption>
-          ))}
-        </SimpleSelect>
+        <LabeledSelect id="prefs-key" label="Preference" value={key} options={KEYS.map((value) => ({ value }))} onChange={(value) => edit(value as Key)} />
         <Field id="prefs-value" label="Value (JSON object)" hint={valueError ?? "Valid JSON object."}>
           <Input.TextArea
             id="prefs-value"

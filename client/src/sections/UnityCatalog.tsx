@@ -1,7 +1,5 @@
 import {
   Button,
-  SimpleSelect,
-  SimpleSelectOption,
   Table,
   TableCell,
   TableHeader,
@@ -12,33 +10,12 @@ import {
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
 
 const PAGE_SIZES = [10, 25, 50, 100, 500];
 type Selection = { catalog: string; schema: string; table: string };
 const EMPTY: Selection = { catalog: "", schema: "", table: "" };
-
-function Picker(props: { id: string; label: string; value: string; options: string[]; disabled: boolean; onChange: (v: string) => void }) {
-  return (
-    <div style={{ minWidth: 220 }}>
-      <SimpleSelect
-        id={props.id}
-        componentId={props.id}
-        label={props.label}
-        value={props.value}
-        disabled={props.disabled}
-        placeholder={props.disabled ? "Choose the level above first" : `Choose a ${props.label.toLowerCase()}`}
-        onChange={(event) => props.onChange(event.target.value)}
-      >
-        {props.options.map((option) => (
-          <SimpleSelectOption key={option} value={option}>
-            {option}
-          </SimpleSelectOption>
-        ))}
-      </SimpleSelect>
-    </div>
-  );
-}
 
 function useFavorites(): [string[], (fullName: string) => void] {
   const [favorites, setFavorites] = useState<string[]>([]);
@@ -153,9 +130,9 @@ export default function UnityCatalog() {
         </div>
       ) : null}
       <div style={{ display: "flex", gap: 16, flexWrap: "wrap" }}>
-        <Picker id="uc-catalog" label="Catalog" value={sel.catalog} options={catalogs} disabled={false} onChange={(catalog) => choose({ ...EMPTY, catalog })} />
-        <Picker id="uc-schema" label="Schema" value={sel.schema} options={schemas} disabled={!sel.catalog} onChange={(schema) => choose({ ...sel, schema, table: "" })} />
-        <Picker id="uc-table" label="Table" value={sel.table} options={tables.map((t) => t.table_name)} disabled={!sel.schema} onChange={(table) => choose({ ...sel, table })} />
+        <LabeledSelect id="uc-catalog" label="Catalog" value={sel.catalog} options={catalogs.map((value) => ({ value }))} placeholder="Choose a catalog" onChange={(catalog) => choose({ ...EMPTY, catalog })} />
+        <LabeledSelect id="uc-schema" label="Schema" value={sel.schema} options={schemas.map((value) => ({ value }))} disabled={schemas.length === 0} placeholder={sel.catalog ? "Choose a schema" : "Choose a catalog first"} onChange={(schema) => choose({ ...sel, schema, table: "" })} />
+        <LabeledSelect id="uc-table" label="Table" value={sel.table} options={tables.map((t) => ({ value: t.table_name }))} disabled={tables.length === 0} placeholder={sel.schema ? "Choose a table" : "Choose a schema first"} onChange={(table) => choose({ ...sel, table })} />
       </div>
       <ErrorAlert componentId="uc.error" error={error} />
       {sel.table ? (
@@ -175,24 +152,16 @@ export default function UnityCatalog() {
             </Typography.Text>
           ) : null}
           <div style={{ display: "flex", gap: 12, alignItems: "flex-end", flexWrap: "wrap" }}>
-            <div style={{ minWidth: 140 }}>
-              <SimpleSelect
-                id="uc-page-size"
-                componentId="uc.page-size"
-                label="Rows per page"
-                value={String(pageSize)}
-                onChange={(event) => {
-                  setPageSize(Number(event.target.value));
-                  setOffset(0);
-                }}
-              >
-                {PAGE_SIZES.map((size) => (
-                  <SimpleSelectOption key={size} value={String(size)}>
-                    {String(size)}
-                  </SimpleSelectOption>
-                ))}
-              </SimpleSelect>
-            </div>
+            <LabeledSelect
+              id="uc-page-size"
+              label="Rows per page"
+              value={String(pageSize)}
+              options={PAGE_SIZES.map((size) => ({ value: String(size) }))}
+              onChange={(size) => {
+                setPageSize(Number(size));
+                setOffset(0);
+              }}
+            />
             <Button componentId="uc.previous" disabled={loading || offset === 0} onClick={() => setOffset(Math.max(0, offset - pageSize))}>
               Previous
             </Button>

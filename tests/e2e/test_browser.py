@@ -1,0 +1,184 @@
+"""The web UI in real Chromium against the app started as `make run` starts it."""
+
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import require_component
+from tests.e2e.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    axe_violations,
+    chromium_available,
+    pretty,
+    screenshot,
+)
+from tests.e2e.server_process import running_server
+
+SECTIONS = {
+    "welcome": "/",
+    "unity-catalog": "/unity-catalog",
+    "model-serving": "/model-serving",
+    "preferences": "/preferences",
+}
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with running_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    require_component(chromium_available(), "Chromium", "apt-get install chromium")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page acting as a user of its own, so tests never share preferences."""
+    name = request.node.name.split("[")[0][-30:].replace("_", "-")
+    user = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
+    context = browser.new_context(
+        base_url=app_url,
+        viewport={"width": 1280, "height": 900},
+        extra_http_headers={"X-Forwarded-Email": user},
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_unity_catalog_pick_and_page(page: Page) -> None:
+    page.goto("/unity-catalog")
+    expect(page.get_by_role("combobox", name="Schema")).to_be_disabled()
+    choose(page, "Catalog", "main")
+    choose(page, "Schema", "samples")
+    choose(page, "Table", "orders")
+    expect(page.get_by_text("Rows 1–25 of 5000")).to_be_visible()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("Rows 26–50 of 5000")).to_be_visible()
+    choose(page, "Rows per page", "10")
+    expect(page.get_by_text("Rows 1–10 of 5000")).to_be_visible()
+    page.get_by_role("button", name="Add to favourites").click()
+    page.reload()
+    page.get_by_role("group", name="Favourite tables").get_by_role(
+        "button", name="main.samples.orders"
+    ).click()
+    expect(page.get_by_text("Rows 1–25 of 5000")).to_be_visible()
+
+
+def test_preferences_create_change_delete_and_theme(page: Page) -> None:
+    page.goto("/preferences")
+    editor = page.get_by_label("Value (JSON object)")
+    editor.fill("[1, 2]")
+    expect(page.get_by_text("The value must be a JSON object")).to_be_visible()
+    expect(page.get_by_role("button", name="Save")).to_be_disabled()
+    editor.fill('{"mode": "dark"}')
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved theme.")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.get_by_role("button", name="Edit theme").click()
+    editor.fill('{"mode": "light"}')
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    page.get_by_role("button", name="Delete theme").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Deleted theme.")).to_be_visible()
+    expect(page.get_by_role("button", name="Delete theme")).to_have_count(0)
+
+
+def test_model_serving_valid_and_invalid_input(page: Page) -> None:
+    invocations: list[str] = []
+    page.on("request", lambda r: invocations.append(r.url) if "/invoke" in r.url else None)
+    page.goto("/model-serving")
+    choose(page, "Endpoint", "taxi-fare-regressor (READY)")
+    editor = page.get_by_label("Input (JSON)")
+    expect(editor).to_contain_text("trip_distance")
+    page.get_by_role("button", name="Invoke").click()
+    expect(page.get_by_label("Predictions")).to_be_visible()
+    expect(page.get_by_text("request id")).to_be_visible()
+    assert len(invocations) == 1
+    editor.fill('{"trip_distance": 2.5, "pickup_hour": 9}')
+    page.get_by_role("button", name="Invoke").click()
+    expect(page.get_by_text("missing required field 'trip_duration_minutes'")).to_be_visible()
+    assert len(invocations) == 1, "an invalid input must not be sent"
+    choose(page, "Endpoint", "churn-scorer (UPDATING)")
+    expect(page.get_by_text("Only READY endpoints can be invoked")).to_be_visible()
+    expect(page.get_by_role("button", name="Invoke")).to_be_disabled()
+
+
+def test_keyboard_only_flows_with_visible_focus(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Unity Catalog":
+            break
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), "focused link has no visible focus indicator"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/unity-catalog$"))
+    expect(page.get_by_role("heading", name="Unity Catalog")).to_be_visible()
+    catalog = page.get_by_role("combobox", name="Catalog")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if catalog.evaluate("el => el === document.activeElement"):
+            break
+    assert catalog.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("combobox", name="Schema")).to_be_enabled()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("option").first).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("option")).to_have_count(0)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_accessibility_and_screenshots(page: Page, theme: str) -> None:
+    if theme == "dark":
+        page.request.post(
+            "/api/preferences",
+            data={"preference_key": "theme", "preference_value": {"mode": "dark"}},
+        )
+    report = {}
+    for name, path in SECTIONS.items():
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("html")).to_have_attribute("data-theme", theme)
+        if name == "unity-catalog":
+            choose(page, "Catalog", "main")
+            choose(page, "Schema", "samples")
+            choose(page, "Table", "customers")
+            expect(page.get_by_text("Rows 1–25 of 500")).to_be_visible()
+        if name == "model-serving":
+            choose(page, "Endpoint", "ticket-classifier (READY)")
+            page.get_by_role("button", name="Invoke").click()
+            expect(page.get_by_label("Predictions")).to_be_visible()
+        screenshot(page, f"{name}-{theme}")
+        report[name] = axe_violations(page)
+    assert all(not v for v in report.values()), pretty(report)
+
+
+def test_axe_scan_reports_real_violations(page: Page) -> None:
+    page.goto("/")
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<input id=unlabelled>')")
+    assert any(v["id"] == "label" for v in axe_violations(page))
