@@ -11,13 +11,13 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from emulator.app import create_emulator
+from emulator.serve import free_port, serve_in_thread
 from emulator.serving import ServingControls
 from emulator.state import EmulatorState
 from emulator.workspace import EmulatorWorkspace
 from server.app import create_app
 from server.config import PROJECT_ROOT, Settings
 from server.local_workspace.setup import ensure_models
-from tests.servers import free_port, serve_in_thread
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

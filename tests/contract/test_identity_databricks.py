@@ -49,9 +49,9 @@ def test_readiness_reports_the_workspace(databricks_client: TestClient) -> None:
 
 
 def test_unreachable_workspace_fails_readiness_fast(local_settings: object) -> None:
+    from emulator.serve import free_port
     from server.app import create_app
     from server.config import Settings
-    from tests.servers import free_port
 
     settings = Settings(
         _env_file=None,

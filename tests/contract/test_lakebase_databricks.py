@@ -7,11 +7,11 @@ import pytest
 from pydantic import SecretStr
 
 from emulator.postgres_cluster import PostgresCluster
+from emulator.serve import free_port
 from server.app import create_app
 from server.config import Settings
 from tests.conftest import Emulator, app_client
 from tests.logs import capture_json_logs
-from tests.servers import free_port
 
 ALICE = {"X-Forwarded-Email": "alice@example.com"}
 

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 import httpx
 
+from emulator.serve import free_port
 from server.config import PROJECT_ROOT
-from tests.servers import free_port
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Run an ASGI app on a free loopback port in a background thread, for tests and benchmarks."""
+"""Run an ASGI app on a free loopback port in a background thread (tests, benchmarks)."""
 
 import socket
 import threading

@@ -1,0 +1,62 @@
+"""Opening Lakebase connections through the emulator's password-checking PostgreSQL: minting a
+token for every connection against the app's cached, refreshed-before-expiry token."""
+
+from collections.abc import Callable
+
+from sqlalchemy import text
+
+from emulator.app import create_emulator
+from emulator.serve import free_port, serve_in_thread
+from emulator.state import EmulatorState
+from server.adapters.workspace import WorkspaceClients
+from server.config import PROJECT_ROOT, Settings
+from server.db.engine import build_database
+from server.db.lakebase import lakebase_target
+from server.local_workspace.setup import ensure_models
+
+CONNECTIONS = 20
+
+
+def run(compare: Callable[..., None]) -> None:
+    """Open CONNECTIONS fresh connections per round, with and without the token cache."""
+    workspace = PROJECT_ROOT / "local_workspace_data"
+    ensure_models(workspace)
+    state = EmulatorState()
+    app = create_emulator(
+        Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace),  # type: ignore[call-arg]
+        free_port(),
+        state,
+    )
+    with serve_in_thread(app) as url:
+        settings = Settings(
+            _env_file=None,
+            app_mode="databricks",
+            databricks_host=url,  # type: ignore[call-arg]
+            databricks_client_id=state.sp_client_id,
+            databricks_client_secret=state.sp_client_secret,
+            databricks_warehouse_id="emulator-warehouse",
+            lakebase_instance_name="emulator-lakebase",
+            pgport=app.state.lakebase.port,
+            pgsslmode="disable",
+            db_pool_size=1,
+            db_max_overflow=0,
+        )
+        target = lakebase_target(settings, WorkspaceClients(settings))
+        assert target is not None
+        database = build_database(settings, target)
+
+        def connect_many(mint_each: bool) -> None:
+            for _ in range(CONNECTIONS):
+                if mint_each:
+                    target.tokens._current = None  # forget the cached token
+                database.engine.dispose()
+                with database.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+
+        compare(
+            f"Lakebase: {CONNECTIONS} new connections",
+            ("mint a token per connection", lambda: connect_many(True)),
+            ("cached token (the app)", lambda: connect_many(False)),
+            rounds=5,
+        )
+        database.engine.dispose()
