@@ -1,5 +1,7 @@
 """One Unity Catalog behaviour suite, run against both adapters (local, and SDK → emulator)."""
 
+import time
+
 import pytest
 
 from tests.conftest import Emulator, ModeClient
@@ -262,3 +264,32 @@ def test_uc_calls_are_logged_with_user_and_duration(mode_client: ModeClient) -> 
     assert lines[0]["user_id"] == ALICE
     assert lines[0]["request_id"]
     assert lines[0]["duration_ms"] >= 0
+
+
+def test_slow_warehouse_is_503_database_unavailable(
+    databricks_settings: object, emulator: Emulator, user_token: object
+) -> None:
+    from server.app import create_app
+    from server.config import Settings
+    from tests.conftest import app_client
+
+    assert isinstance(databricks_settings, Settings)
+    settings = databricks_settings.model_copy(
+        update={"uc_statement_timeout_seconds": 1, "uc_warehouse_start_timeout_seconds": 1}
+    )
+    emulator.workspace.controls.latency_seconds = 4
+    try:
+        with app_client(create_app(settings)) as client:
+            started = time.monotonic()
+            response = client.post(
+                "/api/unity-catalog/query",
+                headers={"X-Forwarded-Email": ALICE, "X-Forwarded-Access-Token": user_token(ALICE)},  # type: ignore[operator]
+                json={"catalog": "main", "schema": "samples", "table": "products"},
+            )
+            elapsed = time.monotonic() - started
+    finally:
+        emulator.workspace.controls.latency_seconds = 0
+    assert response.status_code == 503
+    assert response.json()["error_code"] == "DATABASE_UNAVAILABLE"
+    assert response.json()["retry_after"] == 10
+    assert elapsed < 4

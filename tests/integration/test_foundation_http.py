@@ -101,3 +101,30 @@ def test_openapi_has_stable_operation_ids(local_client: TestClient) -> None:
     assert "user_me" in ids
     assert "health_health" in ids
     assert local_client.get("/docs").status_code == 200
+
+
+def test_unexpected_error_is_500_envelope_with_trace_in_log_only(local_settings: object) -> None:
+    from fastapi.routing import APIRoute
+
+    from server.app import create_app
+    from server.config import Settings
+
+    assert isinstance(local_settings, Settings)
+    app = create_app(local_settings)
+
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.router.routes.insert(0, APIRoute("/api/boom", boom))  # before the client catch-all
+
+    with TestClient(app, raise_server_exceptions=False) as client, capture_json_logs() as logs:
+        response = client.get("/api/boom", headers={"X-Request-ID": "boom-1"})
+    body = response.json()
+    assert response.status_code == 500
+    assert_envelope(body, "INTERNAL_ERROR")
+    assert body["technical_details"]["request_id"] == "boom-1"
+    assert response.headers["x-request-id"] == "boom-1"
+    assert "secret internals" not in response.text
+    traced = [line for line in logs.lines() if "stack_trace" in line]
+    assert traced and "RuntimeError: secret internals" in traced[0]["stack_trace"]
+    assert traced[0]["request_id"] == "boom-1"
