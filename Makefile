@@ -86,3 +86,6 @@ migrate: install ## apply Alembic migrations to the configured database
 
 requirements: install ## requirements.txt for Databricks Apps, from the lock file
 	$(UV) export --frozen --no-dev --no-hashes --no-header -q -o requirements.txt
+
+lighthouse: install client workspace ## Lighthouse accessibility score of every section (needs Chromium)
+	$(PY) -m scripts.lighthouse_a11y
