@@ -19,6 +19,17 @@ export default defineConfig({
       onwarn(warning, warn) {
         if (warning.code !== "MODULE_LEVEL_DIRECTIVE") warn(warning);
       },
+      output: {
+        // One cacheable vendor chunk for the design system and React; one small chunk per section.
+        advancedChunks: {
+          groups: [
+            {
+              name: "vendor",
+              test: /node_modules[\\/](?!(ajv|fast-uri|fast-deep-equal|json-schema-traverse|require-from-string)[\\/])/,
+            },
+          ],
+        },
+      },
     },
   },
 });

@@ -26,7 +26,7 @@ _SECRET_PATTERNS = [
         r"\1\2[REDACTED]",
     ),
 ]
-_STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 
 def redact_text(text: str) -> str:

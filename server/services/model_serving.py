@@ -57,23 +57,30 @@ class ModelServingService:
 
     async def invoke(self, user: User, request: InvokeRequest) -> ModelInferenceResponse:
         """Validate, invoke within `timeout_seconds`, and log the call whatever its outcome."""
-        request_id = current_request_id() or str(uuid.uuid4())
-        created_at = datetime.now(UTC)
+        record: dict[str, Any] = {
+            "request_id": current_request_id() or str(uuid.uuid4()),
+            "endpoint_name": request.endpoint_name,
+            "user_id": user.user_id,
+            "inputs": request.inputs,
+            "predictions": None,
+            "status": InferenceStatus.ERROR,
+            "error_message": None,
+            "created_at": datetime.now(UTC),
+        }
         started = time.perf_counter()
-        status, predictions, error = InferenceStatus.ERROR, None, None
         try:
-            predictions = await asyncio.wait_for(
+            record["predictions"] = await asyncio.wait_for(
                 self._predict(user, request), request.timeout_seconds
             )
-            status = InferenceStatus.SUCCESS
+            record["status"] = InferenceStatus.SUCCESS
         except (TimeoutError, ModelTimeout) as exc:
-            status, error = (
-                InferenceStatus.TIMEOUT,
-                f"No answer within {request.timeout_seconds} s.",
-            )
-            raise ModelTimeout(error, endpoint_name=request.endpoint_name) from exc
+            record["status"] = InferenceStatus.TIMEOUT
+            record["error_message"] = f"No answer within {request.timeout_seconds} s."
+            raise ModelTimeout(
+                record["error_message"], endpoint_name=request.endpoint_name
+            ) from exc
         except AppError as exc:
-            error = exc.message
+            record["error_message"] = exc.message
             logger.error(
                 "model invocation failed",
                 extra={
@@ -84,56 +91,34 @@ class ModelServingService:
             )
             raise
         finally:
-            elapsed = round((time.perf_counter() - started) * 1000, 2)
-            await self._log(
-                user, request, request_id, status, predictions, error, elapsed, created_at
-            )
+            record["execution_time_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            record["completed_at"] = datetime.now(UTC)
+            await self._write_log(record)
         return ModelInferenceResponse(
-            request_id=request_id,
+            request_id=record["request_id"],
             endpoint_name=request.endpoint_name,
-            predictions=predictions,
-            status=status,
-            execution_time_ms=elapsed,
-            completed_at=datetime.now(UTC),
+            predictions=record["predictions"],
+            status=record["status"],
+            execution_time_ms=record["execution_time_ms"],
+            completed_at=record["completed_at"],
         )
 
-    async def _log(
-        self,
-        user: User,
-        request: InvokeRequest,
-        request_id: str,
-        status: InferenceStatus,
-        predictions: Any,
-        error: str | None,
-        elapsed_ms: float,
-        created_at: datetime,
-    ) -> None:
+    async def _write_log(self, record: dict[str, Any]) -> None:
+        """One inference log row; a database outage must not turn a prediction into an error."""
         logger.info(
             "model invocation",
             extra={
-                "endpoint_name": request.endpoint_name,
-                "status": status.value,
-                "duration_ms": elapsed_ms,
+                "endpoint_name": record["endpoint_name"],
+                "status": record["status"].value,
+                "duration_ms": record["execution_time_ms"],
             },
         )
         try:
-            await asyncio.to_thread(
-                self._logs.add,
-                request_id=request_id,
-                endpoint_name=request.endpoint_name,
-                user_id=user.user_id,
-                inputs=request.inputs,
-                predictions=predictions,
-                status=status.value,
-                execution_time_ms=elapsed_ms,
-                error_message=error,
-                created_at=created_at,
-                completed_at=datetime.now(UTC),
-            )
+            await asyncio.to_thread(self._logs.add, **{**record, "status": record["status"].value})
         except DatabaseUnavailable:
             logger.error(
                 "inference log not written: database unavailable",
-                extra={"endpoint_name": request.endpoint_name},
+                extra={"endpoint_name": record["endpoint_name"]},
             )
 
     async def history(self, user: User, limit: int) -> list[InferenceLogEntry]:

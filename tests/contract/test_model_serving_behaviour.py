@@ -195,3 +195,56 @@ def test_endpoint_rejection_is_passed_on(
     assert status == 400
     assert body["error_code"] == "INVALID_MODEL_INPUT"
     assert "Model expects trips under 100 miles" in body["message"]
+
+
+def test_retry_after_is_honoured(
+    databricks_client: TestClient, serving: Emulator, user_token: object
+) -> None:
+    serving.serving.failure_statuses = [429]
+    serving.serving.retry_after_seconds = 2
+    started = time.monotonic()
+    status, _ = _invoke(databricks_client, _headers(user_token))
+    assert status == 200
+    assert time.monotonic() - started >= 2
+
+
+def test_a_dropped_in_mlflow_model_is_served(local_settings: object, tmp_path: object) -> None:
+    import json
+    import shutil
+    import uuid
+    from pathlib import Path
+
+    import mlflow.sklearn
+    import pandas as pd
+    from mlflow.models import infer_signature
+    from sklearn.linear_model import LinearRegression
+
+    from server.app import create_app
+    from server.config import Settings
+    from tests.conftest import app_client
+
+    assert isinstance(local_settings, Settings) and isinstance(tmp_path, Path)
+    folder = f"models/custom-{uuid.uuid4().hex[:8]}"
+    target = local_settings.local_workspace_dir / folder
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    model = LinearRegression().fit(frame, [2.0, 4.0, 6.0])
+    mlflow.sklearn.save_model(
+        model, str(target), signature=infer_signature(frame), serialization_format="cloudpickle"
+    )
+    config = json.loads(local_settings.serving_config_file.read_text())
+    config["endpoints"].append({"name": "doubler", "model_path": folder, "state": "READY"})
+    (tmp_path / "serving_endpoints.json").write_text(json.dumps(config))
+    settings = local_settings.model_copy(
+        update={"serving_config_file": tmp_path / "serving_endpoints.json"}
+    )
+    try:
+        with app_client(create_app(settings)) as client:
+            described = client.get("/api/model-serving/endpoints/doubler").json()
+            assert described["input_schema"]["properties"] == {"x": {"type": "number"}}
+            answer = client.post(
+                "/api/model-serving/invoke",
+                json={"endpoint_name": "doubler", "inputs": [{"x": 5}, {"x": 0.5}]},
+            ).json()
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+    assert answer["predictions"] == pytest.approx([10.0, 1.0])

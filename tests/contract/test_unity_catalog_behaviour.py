@@ -293,3 +293,17 @@ def test_slow_warehouse_is_503_database_unavailable(
     assert response.json()["error_code"] == "DATABASE_UNAVAILABLE"
     assert response.json()["retry_after"] == 10
     assert elapsed < 4
+
+
+def test_statement_failure_is_400_with_its_message(mode_client: ModeClient) -> None:
+    status, body = query(
+        mode_client,
+        ALICE,
+        catalog="main",
+        schema="samples",
+        table="orders",
+        filters={"quantity": "three"},
+    )
+    assert status == 400
+    assert body["error_code"] == "INVALID_QUERY"
+    assert "three" in body["message"]

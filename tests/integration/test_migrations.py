@@ -29,3 +29,28 @@ def test_upgrade_downgrade_upgrade(machine_postgres_url: str) -> None:
     uniques = inspect(engine).get_unique_constraints("user_preferences")
     assert uniques[0]["column_names"] == ["user_id", "preference_key"]
     engine.dispose()
+
+
+def test_concurrent_start_ups_migrate_once(machine_postgres_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pydantic import SecretStr
+
+    from server.config import Settings
+    from server.db.engine import build_database
+
+    settings = Settings(
+        _env_file=None,
+        app_mode="local",  # type: ignore[call-arg]
+        database_url=SecretStr(machine_postgres_url),
+    )
+    databases = [build_database(settings) for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda db: db.migrate(), databases))
+    engine = create_engine(machine_postgres_url)
+    with engine.connect() as conn:
+        versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+    assert versions == [("002",)]
+    engine.dispose()
+    for db in databases:
+        db.engine.dispose()

@@ -110,3 +110,26 @@ def test_concurrent_upserts_leave_one_row(preferences_client: TestClient) -> Non
     ).json()
     assert len(rows) == 1
     assert rows[0]["preference_value"] in values
+
+
+def test_pool_exhausted_is_503_quickly(local_settings: object) -> None:
+    import time
+
+    from server.app import create_app
+    from server.config import Settings
+    from tests.conftest import app_client
+
+    assert isinstance(local_settings, Settings)
+    settings = local_settings.model_copy(
+        update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout_seconds": 0.5}
+    )
+    with app_client(create_app(settings)) as client:
+        engine = client.app.state.backends.database.engine  # type: ignore[attr-defined]
+        with engine.connect():
+            started = time.monotonic()
+            response = client.get("/api/preferences", headers=ALICE)
+            elapsed = time.monotonic() - started
+        assert response.status_code == 503
+        assert response.json()["error_code"] == "DATABASE_UNAVAILABLE"
+        assert elapsed < 3
+        assert client.get("/api/preferences", headers=ALICE).status_code == 200

@@ -1,7 +1,8 @@
-import { Alert, Button, Input, Table, TableCell, TableHeader, TableRow, Typography } from "@databricks/design-system";
+import { Alert, Button, Input, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { HeaderRow } from "../components/HeaderRow";
 import { Field } from "../components/Field";
 import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
@@ -14,13 +15,7 @@ function History({ rows }: { rows: Schemas["InferenceLogEntry"][] }) {
   return (
     <div className="data-scroll">
       <Table aria-label="Your recent invocations">
-        <TableRow isHeader>
-          {["When", "Endpoint", "Status", "Time (ms)", "Result"].map((h) => (
-            <TableHeader key={h} componentId={`serving.history.${h}`}>
-              {h}
-            </TableHeader>
-          ))}
-        </TableRow>
+        <HeaderRow names={["When", "Endpoint", "Status", "Time (ms)", "Result"]} idPrefix="serving.history" />
         {rows.map((row) => (
           <TableRow key={row.request_id}>
             <TableCell>{new Date(row.created_at).toLocaleString()}</TableCell>

@@ -1,7 +1,8 @@
-import { Alert, Button, Input, Modal, Table, TableCell, TableHeader, TableRow, Typography } from "@databricks/design-system";
+import { Alert, Button, Input, Modal, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { HeaderRow } from "../components/HeaderRow";
 import { Field } from "../components/Field";
 import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
@@ -75,13 +76,7 @@ export default function Preferences() {
       <ErrorAlert componentId="prefs.error" error={error} />
       <div className="data-scroll">
         <Table aria-label="Your preferences" empty={rows.length === 0 ? <Typography.Text>No preferences yet.</Typography.Text> : undefined}>
-          <TableRow isHeader>
-            {["Key", "Value", "Updated", "Actions"].map((h) => (
-              <TableHeader key={h} componentId={`prefs.header.${h}`}>
-                {h}
-              </TableHeader>
-            ))}
-          </TableRow>
+          <HeaderRow names={["Key", "Value", "Updated", "Actions"]} idPrefix="prefs.header" />
           {rows.map((row) => (
             <TableRow key={row.preference_key}>
               <TableCell>{row.preference_key}</TableCell>

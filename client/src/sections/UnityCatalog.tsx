@@ -2,7 +2,6 @@ import {
   Button,
   Table,
   TableCell,
-  TableHeader,
   TableRow,
   TableSkeleton,
   Typography,
@@ -10,6 +9,7 @@ import {
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { HeaderRow } from "../components/HeaderRow";
 import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
 
@@ -42,13 +42,7 @@ function DataPage({ result, loading, pageSize }: { result: Schemas["QueryResult"
   return (
     <div className="data-scroll" tabIndex={0} role="region" aria-label="Table rows">
       <Table aria-label={`Rows of ${result.data_source.full_name}`}>
-        <TableRow isHeader>
-          {result.columns.map((c) => (
-            <TableHeader key={c.name} componentId={`uc.header.${c.name}`}>
-              {c.name}
-            </TableHeader>
-          ))}
-        </TableRow>
+        <HeaderRow names={result.columns.map((c) => c.name)} idPrefix="uc.header" />
         {result.rows.map((row, index) => (
           <TableRow key={index}>
             {result.columns.map((c) => (
