@@ -98,26 +98,20 @@ class PostgresCluster:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
     def set_login_password(self, role: str, password: str, valid_until: str, database: str) -> None:
-        """Create the role if needed and make `password` its password until `valid_until`."""
+        """Create the role if needed and make `password` its password until `valid_until`.
+
+        Like a Lakebase database resource (CAN_CONNECT_AND_CREATE), the role may connect and create
+        schemas, but not create objects in `public` (PostgreSQL 15+ default).
+        """
         with self.admin() as conn:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
             if not exists:
                 conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
                 conn.execute(
-                    sql.SQL("GRANT ALL ON DATABASE {} TO {}").format(
+                    sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(
                         sql.Identifier(database), sql.Identifier(role)
                     )
                 )
-                with psycopg.connect(
-                    host=str(self._socket_dir),
-                    port=self.port,
-                    user="postgres",
-                    dbname=database,
-                    autocommit=True,
-                ) as db:
-                    db.execute(
-                        sql.SQL("GRANT ALL ON SCHEMA public TO {}").format(sql.Identifier(role))
-                    )
             conn.execute(
                 sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {} VALID UNTIL {}").format(
                     sql.Identifier(role), sql.Literal(password), sql.Literal(valid_until)

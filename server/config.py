@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: int = Field(default=5, ge=1)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
     db_run_migrations: bool = True
+    db_schema: str = Field(default="app", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
 
     serving_config_file: Path = PROJECT_ROOT / "config" / "serving_endpoints.json"
     serving_max_attempts: int = Field(default=3, ge=1, le=10)

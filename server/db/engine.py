@@ -33,6 +33,7 @@ class Database:
 
     engine: Engine
     description: str
+    schema: str
     tokens: TokenCache | None = None
     _migrated: bool = False
     _migrate_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -47,6 +48,7 @@ class Database:
                 try:
                     config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
                     config.attributes["connection"] = conn
+                    config.attributes["schema"] = self.schema
                     command.upgrade(config, "head")
                 finally:
                     conn.execute(
@@ -95,7 +97,10 @@ class Database:
 def _connect_args(settings: Settings, sslmode: str | None) -> dict[str, Any]:
     args: dict[str, Any] = {
         "connect_timeout": settings.db_connect_timeout_seconds,
-        "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+        "options": (
+            f"-c statement_timeout={settings.db_statement_timeout_ms} "
+            f"-c search_path={settings.db_schema},public"
+        ),
         "application_name": settings.databricks_app_name[:60],
     }
     if sslmode:
@@ -154,22 +159,26 @@ def attach_lakebase_login(engine: Engine, target: "LakebaseTarget", margin_secon
 
 
 def build_database(settings: Settings, lakebase: "LakebaseTarget | None" = None) -> Database:
-    """The database for these settings: URL, PG* variables, Lakebase, or the embedded server."""
+    """The database for these settings: URL, PG* variables, Lakebase, or the embedded server.
+
+    The app's tables live in DB_SCHEMA (created by the migrations), first on the search_path.
+    """
+    schema = settings.db_schema
     if settings.database_url:
         url = _psycopg_url(settings.database_url.get_secret_value())
-        return Database(_engine(settings, url, settings.pgsslmode), _describe(url))
+        return Database(_engine(settings, url, settings.pgsslmode), _describe(url), schema)
     if lakebase is not None:
         url = URL.create("postgresql+psycopg", port=settings.pgport, database=settings.pgdatabase)
         engine = _engine(settings, url, settings.pgsslmode or "require")
         attach_lakebase_login(engine, lakebase, settings.lakebase_token_refresh_margin_seconds)
-        return Database(engine, f"lakebase {lakebase.name}", lakebase.tokens)
+        return Database(engine, f"lakebase {lakebase.name}", schema, lakebase.tokens)
     if settings.pghost:
         url = _pg_variables_url(settings)
-        return Database(_engine(settings, url, settings.pgsslmode), _describe(url))
+        return Database(_engine(settings, url, settings.pgsslmode), _describe(url), schema)
     from server.db.embedded import embedded_postgres_url
 
     url = _psycopg_url(embedded_postgres_url(settings.local_workspace_dir / "pgdata"))
-    return Database(_engine(settings, url, None), "embedded postgresql")
+    return Database(_engine(settings, url, None), "embedded postgresql", schema)
 
 
 def _describe(url: URL) -> str:

@@ -49,7 +49,7 @@ def test_concurrent_start_ups_migrate_once(machine_postgres_url: str) -> None:
         list(pool.map(lambda db: db.migrate(), databases))
     engine = create_engine(machine_postgres_url)
     with engine.connect() as conn:
-        versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+        versions = conn.exec_driver_sql("SELECT version_num FROM app.alembic_version").fetchall()
     assert versions == [("002",)]
     engine.dispose()
     for db in databases:
