@@ -43,7 +43,7 @@ client-typecheck: client/node_modules/.installed
 	cd client && npx tsc --noEmit
 
 dev: install workspace client/node_modules/.installed ## Vite dev server on :5173 (proxying /api) + backend with reload
-	trap 'kill 0' EXIT; (cd client && npx vite) & $(PY) -m uvicorn server.app:dev_app --factory --reload --port 8000
+	trap 'kill 0' EXIT; (cd client && npx vite) & LOG_FORMAT=$${LOG_FORMAT:-text} $(PY) -m uvicorn server.app:dev_app --factory --reload --port 8000
 
 run: install client workspace ## start the app on http://127.0.0.1:8000 (embedded defaults)
 	$(PY) -m server

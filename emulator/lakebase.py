@@ -65,7 +65,13 @@ async def generate_postgres_credential(
 ) -> dict[str, Any]:
     if body.endpoint != ENDPOINT_NAME:
         raise not_found(f"Endpoint '{body.endpoint}' does not exist.")
-    token, stamp = _mint(cluster, principal.name, state.lakebase_token_lifetime_seconds)
+    lifetime = state.lakebase_token_lifetime_seconds
+    if body.ttl is not None:
+        seconds = int(body.ttl.rstrip("s")) if body.ttl.rstrip("s").isdigit() else -1
+        if not 300 <= seconds <= 3600:
+            raise bad_request("ttl must be between 300s and 3600s.")
+        lifetime = min(lifetime, seconds)
+    token, stamp = _mint(cluster, principal.name, lifetime)
     return {"token": token, "expire_time": stamp}
 
 

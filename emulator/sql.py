@@ -167,6 +167,8 @@ async def execute_statement(
 ) -> dict[str, Any]:
     _take_unavailable(workspace)
     _warehouse(workspace, body.warehouse_id)
+    if body.disposition != "INLINE" or body.format != "JSON_ARRAY":
+        raise bad_request("The emulator answers disposition INLINE with format JSON_ARRAY only.")
     wait = _WAIT.match(body.wait_timeout)
     if wait is None or not (int(wait.group(1)) == 0 or 5 <= int(wait.group(1)) <= 50):
         raise bad_request("wait_timeout must be 0s or between 5s and 50s.")
@@ -174,8 +176,7 @@ async def execute_statement(
     record = StatementRecord(
         workspace.new_statement_id(),
         body.warehouse_id,
-        now,
-        now + workspace.controls.latency_seconds,
+        ready_at=now + workspace.controls.latency_seconds,
     )
     denied = _permission_error(principal, grants, body.statement)
     if denied:

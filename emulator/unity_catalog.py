@@ -30,15 +30,23 @@ GrantsDep = Annotated[Grants, Depends(get_grants)]
 
 
 def paginate(
-    workspace: EmulatorWorkspace, key: str, items: list[dict[str, Any]], token: str | None
+    workspace: EmulatorWorkspace,
+    key: str,
+    items: list[dict[str, Any]],
+    token: str | None,
+    max_results: int | None,
 ) -> dict[str, Any]:
-    """Server-side pages; with `uc_empty_pages` an empty page precedes each real one."""
+    """Server-side pages of min(max_results, server size) (0 = server size); with
+    `uc_empty_pages` an empty page precedes each real one."""
     controls = workspace.controls
+    if max_results is not None and max_results < 0:
+        raise DatabricksError(400, "INVALID_PARAMETER_VALUE", "max_results must not be negative.")
+    size = min(max_results or controls.uc_page_size, controls.uc_page_size)
     token = token or "0"
     if controls.uc_empty_pages and not token.endswith("!"):
         return {key: [], "next_page_token": token + "!"}
     start = int(token.rstrip("!"))
-    end = start + controls.uc_page_size
+    end = start + size
     body: dict[str, Any] = {key: items[start:end]}
     if end < len(items):
         body["next_page_token"] = str(end)
@@ -93,7 +101,7 @@ async def list_catalogs(
         }
         for n in names
     ]
-    return paginate(workspace, "catalogs", items, page_token)
+    return paginate(workspace, "catalogs", items, page_token, max_results)
 
 
 @router.get("/schemas")
@@ -123,7 +131,7 @@ async def list_schemas(
         }
         for s in names
     ]
-    return paginate(workspace, "schemas", items, page_token)
+    return paginate(workspace, "schemas", items, page_token, max_results)
 
 
 @router.get("/tables")
@@ -143,7 +151,7 @@ async def list_tables(
         for m in workspace.catalog.tables(catalog_name, schema_name)
         if grants.can_select(principal.name, catalog_name, schema_name, m.name)
     ]
-    return paginate(workspace, "tables", [table_info(m) for m in metas], page_token)
+    return paginate(workspace, "tables", [table_info(m) for m in metas], page_token, max_results)
 
 
 def _readable_table(

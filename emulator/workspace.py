@@ -26,7 +26,6 @@ class StatementRecord:
 
     id: str
     warehouse_id: str
-    submitted_at: float
     ready_at: float
     columns: list[dict[str, Any]] = field(default_factory=list)
     rows: list[list[str | None]] = field(default_factory=list)
