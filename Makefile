@@ -60,7 +60,7 @@ fmt: install
 	$(PY) -m ruff check --fix .
 
 typecheck: install
-	$(PY) -m mypy server
+	$(PY) -m mypy server emulator scripts benchmarks
 
 test-unit: install
 	$(PY) -m pytest tests/unit

@@ -23,7 +23,7 @@ def run(compare: Callable[..., None]) -> None:
     ensure_models(workspace)
     state = EmulatorState()
     app = create_emulator(
-        Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace),  # type: ignore[call-arg]
+        Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace),
         free_port(),
         state,
     )
@@ -31,7 +31,7 @@ def run(compare: Callable[..., None]) -> None:
         settings = Settings(
             _env_file=None,
             app_mode="databricks",
-            databricks_host=url,  # type: ignore[call-arg]
+            databricks_host=url,
             databricks_client_id=state.sp_client_id,
             databricks_client_secret=state.sp_client_secret,
             databricks_warehouse_id="emulator-warehouse",

@@ -21,7 +21,7 @@ def run(compare: Callable[..., None]) -> None:
     requests = [
         QueryRequest(
             catalog="samples",
-            schema="nyctaxi",
+            schema_="nyctaxi",
             table="trips",
             limit=100,
             offset=offset,

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import psycopg
-from pgserver._commands import initdb, pg_ctl
+from pgserver._commands import initdb, pg_ctl  # type: ignore[attr-defined]
 from pgserver.utils import ensure_prefix_permissions, ensure_user_exists
 from psycopg import sql
 

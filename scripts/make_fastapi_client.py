@@ -19,7 +19,7 @@ SCHEMA_FILE = PROJECT_ROOT / "client" / "src" / "api" / "schema.d.ts"
 
 def current_openapi() -> str:
     """The app's OpenAPI document as stable, pretty JSON."""
-    app = create_app(Settings(_env_file=None, app_mode="local"))  # type: ignore[call-arg]
+    app = create_app(Settings(_env_file=None, app_mode="local"))
     return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
 
 

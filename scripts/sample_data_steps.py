@@ -1,12 +1,13 @@
 """The steps behind setup_sample_data, one function per target."""
 
 import logging
+from typing import Any
 
 from server.config import Settings
 from server.local_workspace.setup import ensure_catalogs, ensure_models
 
 logger = logging.getLogger("setup")
-SAMPLE_PREFERENCES = {
+SAMPLE_PREFERENCES: dict[str, dict[str, Any]] = {
     "theme": {"mode": "light"},
     "favorite_tables": {"tables": ["main.samples.orders", "samples.nyctaxi.trips"]},
 }
