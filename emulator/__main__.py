@@ -17,6 +17,7 @@ def main() -> None:
     parser.add_argument("--lakebase-port", type=int, default=8788)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     settings = Settings(app_mode="local")
     ensure_models(settings.local_workspace_dir)
     app = create_emulator(settings, args.lakebase_port)
