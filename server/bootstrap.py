@@ -46,6 +46,15 @@ class ModeAdapters:
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
 
+_background: set["asyncio.Task[None]"] = set()
+
+
+def _log_warm_failure(task: "asyncio.Task[None]") -> None:
+    _background.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("could not preload local models", exc_info=task.exception())
+
+
 async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
     from server.adapters.identity.local import LocalIdentityProvider
     from server.adapters.model_serving.local import LocalModelServer
@@ -60,14 +69,16 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
     conn = open_catalog_connection(catalog_dir(settings.local_workspace_dir), read_only=True)
     stack.callback(conn.close)
     reader = LocalCatalogReader(LocalCatalog(conn), grants)
+    serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
+    warming = asyncio.create_task(asyncio.to_thread(serving.warm))
+    _background.add(warming)
+    warming.add_done_callback(_log_warm_failure)
     return ModeAdapters(
         identity=LocalIdentityProvider(
             settings.dev_user_email, settings.dev_user_name, grants.groups_of
         ),
         catalog=reader,
-        models=LocalModelServer(
-            LocalServing(settings.serving_config_file, settings.local_workspace_dir)
-        ),
+        models=LocalModelServer(serving),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds,
     )
 

@@ -121,9 +121,10 @@ class LocalServing:
             return schema
         if not (endpoint.model_path / "MLmodel").exists():
             return None
-        from mlflow.models import Model
+        with self._lock:  # mlflow's first import is not safe from two threads at once
+            from mlflow.models import Model
 
-        signature = Model.load(str(endpoint.model_path)).signature
+            signature = Model.load(str(endpoint.model_path)).signature
         if signature is None or signature.inputs is None:
             return None
         columns = signature.inputs.to_dict()
@@ -141,6 +142,12 @@ class LocalServing:
 
                 self._models[endpoint.name] = mlflow.pyfunc.load_model(str(endpoint.model_path))
             return self._models[endpoint.name]
+
+    def warm(self) -> None:
+        """Load every READY endpoint's model now, so the first invocation is not the slow one."""
+        for endpoint in self.endpoints():
+            if endpoint.state == "READY" and (endpoint.model_path / "MLmodel").exists():
+                self._model(endpoint)
 
     def score(self, endpoint: LocalEndpoint, body: dict[str, Any]) -> list[Any]:
         """Predictions for a scoring-protocol body; ScoringInputError when the model rejects it."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from server.adapters.identity.base import User
 from server.adapters.model_serving.base import ModelServer
+from server.db.jsonb import without_nul
 from server.db.repositories import InferenceLogRepository
 from server.errors import AppError, DatabaseUnavailable, EndpointNotReady, ModelTimeout
 from server.models.model_serving import (
@@ -114,7 +115,12 @@ class ModelServingService:
             },
         )
         try:
-            await asyncio.to_thread(self._logs.add, **{**record, "status": record["status"].value})
+            row = {**record, "status": record["status"].value}
+            row["inputs"], row["predictions"] = (
+                without_nul(row["inputs"]),
+                without_nul(row["predictions"]),
+            )
+            await asyncio.to_thread(self._logs.add, **row)
         except DatabaseUnavailable:
             logger.error(
                 "inference log not written: database unavailable",

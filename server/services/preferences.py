@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from server.adapters.identity.base import User
+from server.db.jsonb import contains_nul
 from server.db.repositories import PreferenceRepository
 from server.errors import InvalidPreference, PreferenceNotFound
 from server.models.preferences import ALLOWED_KEYS, MAX_VALUE_BYTES, UserPreference
@@ -29,6 +30,12 @@ class PreferencesService:
                 allowed_keys=list(ALLOWED_KEYS),
                 max_size_bytes=MAX_VALUE_BYTES,
                 received_type=type(value).__name__,
+            )
+        if contains_nul(value):
+            raise InvalidPreference(
+                "preference_value contains a NUL character (\\u0000), which cannot be stored.",
+                allowed_keys=list(ALLOWED_KEYS),
+                max_size_bytes=MAX_VALUE_BYTES,
             )
         size = len(json.dumps(value, separators=(",", ":")).encode())
         if size > MAX_VALUE_BYTES:

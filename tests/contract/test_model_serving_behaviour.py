@@ -248,3 +248,14 @@ def test_a_dropped_in_mlflow_model_is_served(local_settings: object, tmp_path: o
     finally:
         shutil.rmtree(target, ignore_errors=True)
     assert answer["predictions"] == pytest.approx([10.0, 1.0])
+
+
+def test_nul_characters_in_inputs_are_logged_safely(mode_client: ModeClient) -> None:
+    status, body = invoke(
+        mode_client, BOB, endpoint_name="ticket-classifier", inputs={"text": "refund\u0000 please"}
+    )
+    assert status == 200, body
+    history = mode_client.client.get(
+        "/api/model-serving/history?limit=1", headers=mode_client.headers(BOB)
+    ).json()
+    assert history[0]["inputs"] == {"text": "refund\ufffd please"}

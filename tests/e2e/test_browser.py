@@ -111,7 +111,7 @@ def test_model_serving_valid_and_invalid_input(page: Page) -> None:
     editor = page.get_by_label("Input (JSON)")
     expect(editor).to_contain_text("trip_distance")
     page.get_by_role("button", name="Invoke").click()
-    expect(page.get_by_label("Predictions")).to_be_visible()
+    expect(page.get_by_label("Predictions")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("request id")).to_be_visible()
     assert len(invocations) == 1
     editor.fill('{"trip_distance": 2.5, "pickup_hour": 9}')
@@ -172,7 +172,7 @@ def test_accessibility_and_screenshots(page: Page, theme: str) -> None:
         if name == "model-serving":
             choose(page, "Endpoint", "ticket-classifier (READY)")
             page.get_by_role("button", name="Invoke").click()
-            expect(page.get_by_label("Predictions")).to_be_visible()
+            expect(page.get_by_label("Predictions")).to_be_visible(timeout=20_000)
         screenshot(page, f"{name}-{theme}")
         report[name] = axe_violations(page)
     assert all(not v for v in report.values()), pretty(report)

@@ -133,3 +133,11 @@ def test_pool_exhausted_is_503_quickly(local_settings: object) -> None:
         assert response.json()["error_code"] == "DATABASE_UNAVAILABLE"
         assert elapsed < 3
         assert client.get("/api/preferences", headers=ALICE).status_code == 200
+
+
+def test_nul_characters_are_refused_not_500(preferences_client: TestClient) -> None:
+    answer = save(preferences_client, ALICE, "dashboard_layout", {"title": "a\u0000b"})
+    assert answer["status"] == 400
+    assert answer["error_code"] == "INVALID_PREFERENCE"
+    answer = save(preferences_client, ALICE, "dashboard_layout", {"\u0000": 1})
+    assert answer["status"] == 400

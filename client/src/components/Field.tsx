@@ -1,15 +1,13 @@
-import { Typography } from "@databricks/design-system";
+import { FormUI } from "@databricks/design-system";
 import type { ReactNode } from "react";
 
-/** A labelled form field: the label names the control through htmlFor. */
+/** A labelled form field (DuBois FormUI): the label names the control through htmlFor. */
 export function Field({ id, label, hint, children }: { id: string; label: string; hint?: ReactNode; children: ReactNode }) {
   return (
     <div style={{ display: "grid", gap: 4, minWidth: 200 }}>
-      <label htmlFor={id}>
-        <Typography.Text bold>{label}</Typography.Text>
-      </label>
+      <FormUI.Label htmlFor={id}>{label}</FormUI.Label>
       {children}
-      {hint ? <Typography.Hint>{hint}</Typography.Hint> : null}
+      {hint ? <FormUI.Hint>{hint}</FormUI.Hint> : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Input, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
+import { Alert, Button, Empty, Input, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
@@ -11,7 +11,7 @@ import { exampleRecord, validateInput } from "../validation";
 type Endpoint = Schemas["ModelEndpoint"];
 
 function History({ rows }: { rows: Schemas["InferenceLogEntry"][] }) {
-  if (rows.length === 0) return <Typography.Text>No invocations yet.</Typography.Text>;
+  if (rows.length === 0) return <Empty description="No invocations yet. Choose an endpoint and invoke it." />;
   return (
     <div className="data-scroll">
       <Table aria-label="Your recent invocations">

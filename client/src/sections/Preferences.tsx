@@ -1,4 +1,4 @@
-import { Alert, Button, Input, Modal, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
+import { Alert, Button, Empty, Input, Modal, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
@@ -75,7 +75,7 @@ export default function Preferences() {
       <div aria-live="polite">{notice ? <Alert componentId="prefs.notice" type="success" message={notice} closable={false} /> : null}</div>
       <ErrorAlert componentId="prefs.error" error={error} />
       <div className="data-scroll">
-        <Table aria-label="Your preferences" empty={rows.length === 0 ? <Typography.Text>No preferences yet.</Typography.Text> : undefined}>
+        <Table aria-label="Your preferences" empty={rows.length === 0 ? <Empty description="No preferences yet. Create one below." /> : undefined}>
           <HeaderRow names={["Key", "Value", "Updated", "Actions"]} idPrefix="prefs.header" />
           {rows.map((row) => (
             <TableRow key={row.preference_key}>

@@ -1,5 +1,6 @@
 import {
   Button,
+  Empty,
   Table,
   TableCell,
   TableRow,
@@ -38,7 +39,7 @@ function useFavorites(): [string[], (fullName: string) => void] {
 function DataPage({ result, loading, pageSize }: { result: Schemas["QueryResult"] | null; loading: boolean; pageSize: number }) {
   if (loading) return <TableSkeleton lines={Math.min(pageSize, 10)} label="Loading rows" />;
   if (!result) return null;
-  if (result.total_row_count === 0) return <Typography.Text>This table has no rows.</Typography.Text>;
+  if (result.total_row_count === 0) return <Empty description="This table has no rows." />;
   return (
     <div className="data-scroll" tabIndex={0} role="region" aria-label="Table rows">
       <Table aria-label={`Rows of ${result.data_source.full_name}`}>

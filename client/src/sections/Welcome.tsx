@@ -1,4 +1,4 @@
-import { Tag, Typography } from "@databricks/design-system";
+import { ResourceStatusIndicator, Tag, Typography } from "@databricks/design-system";
 import { useEffect, useState } from "react";
 import { ApiError, api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
@@ -45,6 +45,7 @@ export default function Welcome({ user }: { user: Schemas["UserInfo"] | null }) 
         <ul aria-label="Backend status" style={{ listStyle: "none", padding: 0, display: "grid", gap: 8 }}>
           {Object.entries(backends ?? {}).map(([name, backend]) => (
             <li key={name} style={{ display: "flex", gap: 8, alignItems: "center" }}>
+              <ResourceStatusIndicator status={backend.status === "ok" ? "online" : "offline"} />
               <Tag componentId={`welcome.backend.${name}`} color={backend.status === "ok" ? "lime" : "coral"}>
                 {backend.status === "ok" ? "ready" : "unavailable"}
               </Tag>
