@@ -31,26 +31,29 @@ def test_upgrade_downgrade_upgrade(machine_postgres_url: str) -> None:
     engine.dispose()
 
 
-def test_concurrent_start_ups_migrate_once(machine_postgres_url: str) -> None:
-    from concurrent.futures import ThreadPoolExecutor
+MIGRATE_ONCE = (
+    "from server.config import Settings; from server.db.engine import build_database; "
+    "db = build_database(Settings(_env_file=None, app_mode='local')); db.migrate()"
+)
 
-    from pydantic import SecretStr
 
-    from server.config import Settings
-    from server.db.engine import build_database
+def test_concurrent_replicas_migrate_once(machine_postgres_url: str) -> None:
+    """Four processes (like replicas starting together) migrate the same empty database."""
+    import os
+    import subprocess
+    import sys
 
-    settings = Settings(
-        _env_file=None,
-        app_mode="local",  # type: ignore[call-arg]
-        database_url=SecretStr(machine_postgres_url),
-    )
-    databases = [build_database(settings) for _ in range(4)]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda db: db.migrate(), databases))
+    env = {**os.environ, "DATABASE_URL": machine_postgres_url}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE_ONCE], cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
+    failures = [p.stderr.read() for p in processes if p.wait(timeout=120) != 0]  # type: ignore[union-attr]
+    assert not failures, failures
     engine = create_engine(machine_postgres_url)
     with engine.connect() as conn:
         versions = conn.exec_driver_sql("SELECT version_num FROM app.alembic_version").fetchall()
     assert versions == [("002",)]
     engine.dispose()
-    for db in databases:
-        db.engine.dispose()
