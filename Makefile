@@ -72,7 +72,6 @@ test-contract: install workspace
 	$(PY) -m pytest tests/contract
 
 test: lint typecheck client-typecheck client workspace ## every check: lint, types, all tests (browser included)
-	$(PY) -m scripts.make_fastapi_client --check
 	$(PY) -m pytest
 
 bench: install workspace
