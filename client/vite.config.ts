@@ -21,7 +21,7 @@ export default defineConfig({
       },
       output: {
         // One cacheable vendor chunk for the design system and React; one small chunk per section.
-        advancedChunks: {
+        codeSplitting: {
           groups: [
             {
               name: "vendor",

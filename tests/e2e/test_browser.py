@@ -3,6 +3,7 @@
 import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -182,3 +183,43 @@ def test_axe_scan_reports_real_violations(page: Page) -> None:
     page.goto("/")
     page.evaluate("document.body.insertAdjacentHTML('beforeend', '<input id=unlabelled>')")
     assert any(v["id"] == "label" for v in axe_violations(page))
+
+
+def test_back_and_reload_keep_the_section(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Model Serving").click()
+    expect(page.get_by_role("heading", name="Model Serving", level=1)).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", name="Model Serving", level=1)).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", name="Welcome", level=1)).to_be_visible()
+
+
+def test_errors_show_message_and_request_id(page: Page) -> None:
+    page.request.post(
+        "/api/preferences",
+        data={
+            "preference_key": "favorite_tables",
+            "preference_value": {"tables": ["main.hr.salaries"]},
+        },
+    )
+    page.goto("/unity-catalog")
+    page.get_by_role("group", name="Favourite tables").get_by_role(
+        "button", name="main.hr.salaries"
+    ).click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("You don't have access to this table.")
+    expect(alert).to_contain_text("CATALOG_PERMISSION_DENIED")
+    expect(alert).to_contain_text("request id")
+
+
+def test_no_endpoint_explains_how_to_configure_one(browser: Browser, tmp_path: Path) -> None:
+    config = tmp_path / "serving_endpoints.json"
+    config.write_text('{"endpoints": []}')
+    with running_server({"SERVING_CONFIG_FILE": str(config)}) as url:
+        context = browser.new_context(base_url=url)
+        page = context.new_page()
+        page.goto("/model-serving")
+        expect(page.get_by_text("No serving endpoint is configured.")).to_be_visible()
+        expect(page.get_by_text("config/serving_endpoints.json")).to_be_visible()
+        context.close()

@@ -9,9 +9,5 @@ export function ErrorAlert({ error, componentId }: { error: unknown; componentId
   const description = apiError
     ? `${apiError.errorCode}${apiError.requestId ? ` · request id ${apiError.requestId}` : ""}`
     : undefined;
-  return (
-    <div role="alert">
-      <Alert componentId={componentId} type="error" message={message} description={description} closable={false} />
-    </div>
-  );
+  return <Alert componentId={componentId} type="error" message={message} description={description} closable={false} />;
 }

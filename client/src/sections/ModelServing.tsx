@@ -130,7 +130,7 @@ export default function ModelServing() {
             />
           </Field>
           {inputError ? (
-            <div id="serving-input-error" role="alert">
+            <div id="serving-input-error">
               <Alert componentId="serving.input-error" type="error" closable={false} message="The input does not match the endpoint's schema" description={inputError} />
             </div>
           ) : null}
