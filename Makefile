@@ -10,7 +10,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 CLIENT_EXISTS := $(wildcard client/package.json)
 
 .PHONY: run test install workspace client lint fmt typecheck test-unit test-integration \
-	test-contract test-e2e emulator dev migrate bench clean
+	test-contract test-e2e emulator dev migrate bench clean client-api client-typecheck requirements lighthouse
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -70,6 +70,9 @@ test-integration: install workspace
 
 test-contract: install workspace
 	$(PY) -m pytest tests/contract
+
+test-e2e: install client workspace
+	$(PY) -m pytest tests/e2e
 
 test: lint typecheck client-typecheck client workspace ## every check: lint, types, all tests (browser included)
 	$(PY) -m pytest
