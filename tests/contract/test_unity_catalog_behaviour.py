@@ -228,6 +228,14 @@ def test_databricks_mode_handles_chunks_empty_pages_and_cold_start(
         assert response.status_code == 200, response.json()
         assert response.json()["row_count"] == 50
         assert warehouse.state == "RUNNING"
+        warehouse.state = "STOPPED"  # stops again while the app believes it is running
+        again = databricks_client.post(
+            "/api/unity-catalog/query",
+            headers=headers,
+            json={"catalog": "main", "schema": "samples", "table": "products", "limit": 5},
+        )
+        assert again.status_code == 200, again.json()
+        assert warehouse.state == "RUNNING"
     finally:
         controls.chunk_rows, controls.uc_empty_pages, controls.uc_page_size = 20_000, False, 100
         warehouse.state = "RUNNING"

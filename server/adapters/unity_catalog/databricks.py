@@ -44,6 +44,7 @@ from server.local_workspace.values import parse_wire
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 _POLL_SECONDS = (0.1, 0.2, 0.5, 1.0, 2.0)
+_WAREHOUSE_CHECK_SECONDS = 60.0
 _DONE = {
     StatementState.SUCCEEDED,
     StatementState.FAILED,
@@ -118,6 +119,7 @@ class DatabricksCatalogReader:
         self._warehouse_id = warehouse_id
         self._timeout = timeout_seconds
         self._start_timeout = warehouse_start_timeout_seconds
+        self._warehouse_seen_running = 0.0
 
     def _client(self, user: User) -> WorkspaceClient:
         return self._clients.for_caller(user.access_token)
@@ -177,12 +179,17 @@ class DatabricksCatalogReader:
         return await self._call(lambda: self._execute(w, sql, parameters))
 
     def _ensure_warehouse_running(self, w: WorkspaceClient) -> None:
+        """Start the warehouse when it is stopped; checked at most once a minute while running."""
+        if time.monotonic() - self._warehouse_seen_running < _WAREHOUSE_CHECK_SECONDS:
+            return
         warehouse = w.warehouses.get(self._warehouse_id)
         if warehouse.state in (State.STOPPED, State.STOPPING):
             logger.info(
                 "starting stopped SQL warehouse", extra={"warehouse_id": self._warehouse_id}
             )
             w.warehouses.start(self._warehouse_id)
+        elif warehouse.state == State.RUNNING:
+            self._warehouse_seen_running = time.monotonic()
 
     def _execute(self, w: WorkspaceClient, sql: str, parameters: list[Parameter]) -> Rows:
         self._ensure_warehouse_running(w)
@@ -205,6 +212,9 @@ class DatabricksCatalogReader:
         deadline = time.monotonic() + self._timeout + self._start_timeout
         attempt = 0
         while response.status and response.status.state not in _DONE:
+            if response.status.state == StatementState.PENDING and attempt == 0:
+                self._warehouse_seen_running = 0.0  # it may have stopped since the last check
+                self._ensure_warehouse_running(w)
             if time.monotonic() > deadline:
                 w.statement_execution.cancel_execution(response.statement_id or "")
                 raise DatabaseUnavailable("The SQL warehouse did not finish the statement in time.")
