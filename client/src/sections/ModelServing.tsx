@@ -4,6 +4,7 @@ import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { HeaderRow } from "../components/HeaderRow";
 import { Field } from "../components/Field";
+import { JsonEditor } from "../components/JsonEditor";
 import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
 import { exampleRecord, validateInput } from "../validation";
@@ -114,21 +115,19 @@ export default function ModelServing() {
           {!ready ? (
             <Alert componentId="serving.not-ready" type="warning" closable={false} message={`${selected.endpoint_name} is ${selected.state}`} description="Only READY endpoints can be invoked. Wait for the update to finish, then reload." />
           ) : null}
-          <Field id="serving-input" label="Input (JSON)" hint="One record, a list of records, or dataframe_split / dataframe_records / instances / inputs.">
-            <Input.TextArea
-              id="serving-input"
-              componentId="serving.input"
-              className="json-editor"
-              rows={8}
-              value={input}
-              aria-invalid={inputError ? true : undefined}
-              aria-describedby={inputError ? "serving-input-error" : undefined}
-              onChange={(event) => {
-                setInput(event.target.value);
-                setInputError(null);
-              }}
-            />
-          </Field>
+          <JsonEditor
+            id="serving-input"
+            label="Input (JSON)"
+            hint="One record, a list of records, or dataframe_split / dataframe_records / instances / inputs."
+            rows={8}
+            value={input}
+            invalid={Boolean(inputError)}
+            describedBy={inputError ? "serving-input-error" : undefined}
+            onChange={(text) => {
+              setInput(text);
+              setInputError(null);
+            }}
+          />
           {inputError ? (
             <div id="serving-input-error">
               <Alert componentId="serving.input-error" type="error" closable={false} message="The input does not match the endpoint's schema" description={inputError} />

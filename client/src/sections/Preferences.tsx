@@ -1,9 +1,9 @@
-import { Alert, Button, Empty, Input, Modal, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
+import { Alert, Button, Empty, Modal, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
 import { useCallback, useEffect, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { HeaderRow } from "../components/HeaderRow";
-import { Field } from "../components/Field";
+import { JsonEditor } from "../components/JsonEditor";
 import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
 import { useTheme } from "../theme";
@@ -101,20 +101,18 @@ export default function Preferences() {
       <div style={{ display: "grid", gap: 12, maxWidth: 560 }}>
         <Typography.Title level={2}>Create or update</Typography.Title>
         <LabeledSelect id="prefs-key" label="Preference" value={key} options={KEYS.map((value) => ({ value }))} onChange={(value) => edit(value as Key)} />
-        <Field id="prefs-value" label="Value (JSON object)" hint={valueError ?? "Valid JSON object."}>
-          <Input.TextArea
-            id="prefs-value"
-            componentId="prefs.value"
-            className="json-editor"
-            rows={6}
-            value={text}
-            aria-invalid={valueError ? true : undefined}
-            onChange={(event) => {
-              setText(event.target.value);
-              setNotice(null);
-            }}
-          />
-        </Field>
+        <JsonEditor
+          id="prefs-value"
+          label="Value (JSON object)"
+          hint={valueError ?? "Valid JSON object."}
+          rows={6}
+          value={text}
+          invalid={Boolean(valueError)}
+          onChange={(next) => {
+            setText(next);
+            setNotice(null);
+          }}
+        />
         <div>
           <Button componentId="prefs.save" type="primary" disabled={Boolean(valueError)} onClick={save}>
             Save
