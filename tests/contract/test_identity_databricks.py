@@ -70,3 +70,14 @@ def test_unreachable_workspace_fails_readiness_fast(local_settings: object) -> N
     assert_envelope(body, "SERVICE_UNAVAILABLE")
     assert body["retry_after"] == 10
     assert "workspace" in body["message"]
+
+
+def test_user_profile_is_read_once_per_token(
+    databricks_client: TestClient, user_token: TokenFactory, emulator_state: EmulatorState
+) -> None:
+    token = user_token("alice@example.com")
+    headers = {"X-Forwarded-Email": "alice@example.com", "X-Forwarded-Access-Token": token}
+    first = databricks_client.get("/api/user/me", headers=headers).json()
+    emulator_state.tokens.pop(token)  # the workspace no longer knows the token
+    second = databricks_client.get("/api/user/me", headers=headers).json()
+    assert first["groups"] == second["groups"] == ["analysts", "users"]
