@@ -89,6 +89,7 @@ class LocalServing:
         self._config_file = config_file
         self._workspace = workspace
         self._models: dict[str, Any] = {}
+        self._signature_schemas: dict[tuple[Path, float], dict[str, Any] | None] = {}
         self._lock = threading.Lock()
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
@@ -119,12 +120,19 @@ class LocalServing:
         if override.exists():
             schema: dict[str, Any] = json.loads(override.read_text())
             return schema
-        if not (endpoint.model_path / "MLmodel").exists():
+        mlmodel = endpoint.model_path / "MLmodel"
+        if not mlmodel.exists():
             return None
+        key = (endpoint.model_path, mlmodel.stat().st_mtime)
+        if key not in self._signature_schemas:
+            self._signature_schemas[key] = self._signature_schema(endpoint.model_path)
+        return self._signature_schemas[key]
+
+    def _signature_schema(self, model_path: Path) -> dict[str, Any] | None:
         with self._lock:  # mlflow's first import is not safe from two threads at once
             from mlflow.models import Model
 
-            signature = Model.load(str(endpoint.model_path)).signature
+            signature = Model.load(str(model_path)).signature
         if signature is None or signature.inputs is None:
             return None
         columns = signature.inputs.to_dict()
