@@ -41,7 +41,7 @@ def run(compare: Callable[..., None]) -> None:
             db_pool_size=1,
             db_max_overflow=0,
         )
-        target = lakebase_target(settings, WorkspaceClients(settings))
+        target = lakebase_target(settings, WorkspaceClients(settings).service_principal)
         assert target is not None
         database = build_database(settings, target)
 

@@ -1,13 +1,20 @@
-"""`python -m emulator`: run the Databricks REST emulator by hand (`make emulator`)."""
+"""`python -m emulator`: run the Databricks REST emulator by hand (`make emulator`), with the
+repository's bundle deployed, and print the environment Databricks Apps would give the app."""
 
 import argparse
 import logging
 
 import uvicorn
 
-from emulator.app import create_emulator
-from server.config import Settings
+from emulator.app import create_emulator, emulator_workspace
+from emulator.bundle import load_bundle
+from emulator.provision import app_environment
+from server.config import PROJECT_ROOT, Settings
 from server.local_workspace.setup import ensure_models
+
+
+def _variables(pairs: list[str]) -> dict[str, str]:
+    return dict(pair.split("=", 1) for pair in pairs)
 
 
 def main() -> None:
@@ -15,20 +22,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8787)
     parser.add_argument("--lakebase-port", type=int, default=8788)
+    parser.add_argument("--target", default="dev", help="bundle target to deploy")
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=["serving_endpoint=taxi-fare-regressor"],
+        help="bundle variable NAME=VALUE (as `databricks bundle deploy --var`)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     settings = Settings(app_mode="local")
     ensure_models(settings.local_workspace_dir)
-    app = create_emulator(settings, args.lakebase_port)
-    state = app.state.emulator
-    print(
-        f"Databricks REST emulator on http://127.0.0.1:{args.port}\n"
-        f"  DATABRICKS_HOST=http://127.0.0.1:{args.port} "
-        f"DATABRICKS_CLIENT_ID={state.sp_client_id} DATABRICKS_CLIENT_SECRET={state.sp_client_secret}\n"
-        f"  DATABRICKS_WAREHOUSE_ID=emulator-warehouse LAKEBASE_INSTANCE_NAME=emulator-lakebase "
-        f"PGPORT={args.lakebase_port} PGSSLMODE=disable"
-    )
+    bundle = load_bundle(PROJECT_ROOT / "databricks.yml", args.target, _variables(args.var))
+    app = create_emulator(settings, args.lakebase_port, bundle=bundle)
+    url = f"http://127.0.0.1:{args.port}"
+    env = app_environment(app.state.deployment, bundle.app_yaml, url, emulator_workspace(app), 8000)
+    print(f"Databricks REST emulator on {url}, bundle target {args.target} deployed.")
+    print("The app's environment on Databricks Apps:")
+    print("  " + " ".join(f"{k}={v}" for k, v in env.items()))
     uvicorn.run(app, host="127.0.0.1", port=args.port)
 
 

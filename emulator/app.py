@@ -10,7 +10,12 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from emulator import auth, errors, lakebase, serving, sql, unity_catalog
+from emulator.acl import AccessControl
+from emulator.bundle import Bundle
+from emulator.lakebase_proxy import LakebaseLoginProxy
 from emulator.postgres_cluster import PostgresCluster
+from emulator.provision import Workspace, deploy
+from emulator.serve import free_port
 from emulator.state import EmulatorState, Principal
 from emulator.workspace import EmulatorWorkspace
 from server.config import Settings
@@ -23,13 +28,37 @@ class UserTokenRequest(BaseModel):
     user: str
     display_name: str | None = None
     lifetime_seconds: int | None = None
+    scopes: list[str] | None = None
+
+
+def _default_serving_access(app: FastAPI) -> None:
+    # Every workspace user may query the pre-existing endpoints (as with the pay-per-token
+    # foundation model endpoints); the app's service principal gets only what its app resources
+    # give it.
+    for endpoint in app.state.serving.endpoints():
+        app.state.acl.grant("serving-endpoints", endpoint.name, "users", "CAN_QUERY")
+
+
+def emulator_workspace(app: FastAPI) -> Workspace:
+    """The parts of the emulator a deploy changes."""
+    return Workspace(
+        app.state.emulator,
+        app.state.workspace,
+        app.state.lakebase,
+        app.state.acl,
+        app.state.grants,
+        app.state.serving,
+    )
 
 
 def create_emulator(
-    settings: Settings, lakebase_port: int, state: EmulatorState | None = None
+    settings: Settings,
+    lakebase_port: int,
+    state: EmulatorState | None = None,
+    bundle: Bundle | None = None,
 ) -> FastAPI:
     """An emulator over the local workspace of `settings` (a copy of its catalogs, its models) and
-    a PostgreSQL cluster on `lakebase_port`.
+    a PostgreSQL cluster on `lakebase_port`, with `bundle` deployed (app.state.deployment).
 
     `state` lets tests reach its controls. Call `close_emulator(app)` when done.
     """
@@ -45,11 +74,19 @@ def create_emulator(
     app.state.workspace = EmulatorWorkspace(catalog_dir(settings.local_workspace_dir))
     app.state.serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
     app.state.serving_controls = serving.ServingControls()
-    cluster = PostgresCluster(lakebase_port)
+    app.state.acl = AccessControl()
+    _default_serving_access(app)
+    cluster = PostgresCluster(free_port())
     cluster.init()
     cluster.start()
     cluster.create_database(lakebase.DATABASE)
-    app.state.lakebase = cluster
+    app.state.lakebase = lakebase.Lakebase(cluster)
+    # Clients log in through the proxy, which accepts every unexpired credential of a role.
+    app.state.lakebase_proxy = LakebaseLoginProxy(
+        cluster.socket_dir, cluster.port, app.state.lakebase.check_login
+    )
+    app.state.lakebase.port = app.state.lakebase_proxy.start(lakebase_port)
+    app.state.deployment = deploy(emulator_workspace(app), bundle) if bundle else None
     app.add_exception_handler(errors.DatabricksError, errors.handle_databricks_error)
     app.add_exception_handler(HTTPException, errors.handle_http_error)
     app.add_exception_handler(RequestValidationError, errors.handle_validation_error)
@@ -60,7 +97,10 @@ def create_emulator(
     async def issue_user_token(body: UserTokenRequest) -> dict[str, Any]:
         """Test control: a user access token, as the Apps proxy forwards in X-Forwarded-Access-Token."""
         principal = Principal(body.user, body.display_name or body.user.split("@")[0])
-        token, lifetime = app.state.emulator.issue(principal, body.lifetime_seconds)
+        scopes = frozenset(body.scopes) if body.scopes is not None else None
+        token, lifetime = app.state.emulator.issue_user_token(
+            principal, body.lifetime_seconds, scopes
+        )
         return {"access_token": token, "expires_in": lifetime}
 
     return app
@@ -68,5 +108,6 @@ def create_emulator(
 
 def close_emulator(app: FastAPI) -> None:
     """Stop the PostgreSQL cluster and remove the catalog copy."""
-    app.state.lakebase.remove()
+    app.state.lakebase_proxy.stop()
+    app.state.lakebase.cluster.remove()
     app.state.workspace.close()

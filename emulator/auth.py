@@ -5,8 +5,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 
+from emulator import scopes
+from emulator.acl import AccessControl, ObjectType
 from emulator.errors import DatabricksError
-from emulator.state import EmulatorState, Principal
+from emulator.state import EmulatorState, IssuedToken, Principal
 
 router = APIRouter()
 
@@ -20,17 +22,59 @@ def get_state(request: Request) -> EmulatorState:
 StateDep = Annotated[EmulatorState, Depends(get_state)]
 
 
-def caller(request: Request, state: StateDep) -> Principal:
-    """The principal behind the bearer token; 401 otherwise."""
+def bearer_token(request: Request, state: StateDep) -> IssuedToken:
+    """The live bearer token of the request; 401 otherwise."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    principal = state.principal_for(token) if scheme.lower() == "bearer" else None
-    if principal is None:
+    issued = state.token(token) if scheme.lower() == "bearer" else None
+    if issued is None:
         raise DatabricksError(401, "UNAUTHENTICATED", "Invalid or expired access token.")
-    return principal
+    return issued
+
+
+BearerDep = Annotated[IssuedToken, Depends(bearer_token)]
+
+
+def caller(token: BearerDep) -> Principal:
+    """The principal behind the bearer token; 401 otherwise."""
+    return token.principal
 
 
 Caller = Annotated[Principal, Depends(caller)]
+
+
+def require_scope(accepted: tuple[str, ...]) -> Any:
+    """A route dependency: 403 unless the bearer token carries one of the `accepted` scopes (or
+    is all-apis), with the message Databricks sends (see emulator/scopes.py)."""
+
+    def check(token: BearerDep) -> None:
+        if token.scopes is not None and not token.scopes.intersection(accepted):
+            raise DatabricksError(
+                403,
+                "PERMISSION_DENIED",
+                f"Provided OAuth token does not have required scopes: {', '.join(accepted)}",
+            )
+
+    return Depends(check)
+
+
+def principal_names(request: Request, principal: Principal) -> tuple[str, ...]:
+    """The caller and the groups it belongs to: what permissions are granted to."""
+    return (principal.name, *request.app.state.grants.groups_of(principal.name))
+
+
+def require_level(
+    request: Request, principal: Principal, object_type: ObjectType, object_id: str, level: str
+) -> None:
+    """403 PERMISSION_DENIED unless the caller holds `level` on the object (emulator/acl.py)."""
+    acl: AccessControl = request.app.state.acl
+    if not acl.allows(object_type, object_id, principal_names(request, principal), level):
+        noun = "warehouse" if object_type == "warehouses" else "serving endpoint"
+        raise DatabricksError(
+            403,
+            "PERMISSION_DENIED",
+            f"{principal.name} does not have {level} permission on {noun} {object_id}.",
+        )
 
 
 @router.get("/.well-known/databricks-config")
@@ -74,7 +118,7 @@ async def token(
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": lifetime}
 
 
-@router.get("/api/2.0/preview/scim/v2/Me")
+@router.get("/api/2.0/preview/scim/v2/Me", dependencies=[require_scope(scopes.CURRENT_USER)])
 async def scim_me(principal: Caller, state: StateDep, request: Request) -> dict[str, Any]:
     groups = request.app.state.grants.groups_of(principal.name)
     return {

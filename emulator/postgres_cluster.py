@@ -1,7 +1,7 @@
 """A throwaway PostgreSQL cluster on a loopback TCP port, from the `pgserver` wheel's binaries.
 
-The emulator uses one with password authentication so Lakebase tokens are real passwords that the
-server itself refuses once expired (`VALID UNTIL`). Tests use one to stop and restart a database.
+The emulator puts its Lakebase login proxy in front of one (emulator/lakebase_proxy.py), which
+reaches it over the trusted Unix socket. Tests use one to stop and restart a database.
 """
 
 import contextlib
@@ -97,23 +97,17 @@ class PostgresCluster:
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
-    def set_login_password(self, role: str, password: str, valid_until: str, database: str) -> None:
-        """Create the role if needed and make `password` its password until `valid_until`.
-
-        Like a Lakebase database resource (CAN_CONNECT_AND_CREATE), the role may connect and create
-        schemas, but not create objects in `public` (PostgreSQL 15+ default).
-        """
+    def create_role(self, role: str, database: str) -> None:
+        """Create a login role (if missing) that may connect to `database` and create schemas in
+        it, but not objects in `public` (PostgreSQL 15+ default), like a Lakebase database
+        resource with CAN_CONNECT_AND_CREATE."""
         with self.admin() as conn:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
-            if not exists:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
-                conn.execute(
-                    sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(
-                        sql.Identifier(database), sql.Identifier(role)
-                    )
-                )
+            if exists:
+                return
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
             conn.execute(
-                sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {} VALID UNTIL {}").format(
-                    sql.Identifier(role), sql.Literal(password), sql.Literal(valid_until)
+                sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(
+                    sql.Identifier(database), sql.Identifier(role)
                 )
             )

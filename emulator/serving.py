@@ -12,7 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from emulator.auth import Caller
+from emulator import scopes
+from emulator.auth import Caller, principal_names, require_level, require_scope
 from emulator.errors import not_found
 from server.local_workspace.serving import LocalEndpoint, LocalServing, ScoringInputError
 
@@ -77,19 +78,36 @@ def _find(serving: LocalServing, name: str) -> LocalEndpoint:
     return endpoint
 
 
-@router.get("/api/2.0/serving-endpoints")
-async def list_endpoints(principal: Caller, serving: ServingDep) -> dict[str, Any]:
-    return {"endpoints": [_endpoint_json(e) for e in serving.endpoints()]}
+@router.get("/api/2.0/serving-endpoints", dependencies=[require_scope(scopes.SERVING_READ)])
+async def list_endpoints(
+    request: Request, principal: Caller, serving: ServingDep
+) -> dict[str, Any]:
+    names = principal_names(request, principal)
+    visible = [
+        e
+        for e in serving.endpoints()
+        if request.app.state.acl.allows("serving-endpoints", e.name, names, "CAN_VIEW")
+    ]
+    return {"endpoints": [_endpoint_json(e) for e in visible]}
 
 
-@router.get("/api/2.0/serving-endpoints/{name}")
-async def get_endpoint(name: str, principal: Caller, serving: ServingDep) -> dict[str, Any]:
-    return _endpoint_json(_find(serving, name))
-
-
-@router.get("/api/2.0/serving-endpoints/{name}/openapi")
-async def get_openapi(name: str, principal: Caller, serving: ServingDep) -> dict[str, Any]:
+@router.get("/api/2.0/serving-endpoints/{name}", dependencies=[require_scope(scopes.SERVING_READ)])
+async def get_endpoint(
+    name: str, request: Request, principal: Caller, serving: ServingDep
+) -> dict[str, Any]:
     endpoint = _find(serving, name)
+    require_level(request, principal, "serving-endpoints", name, "CAN_VIEW")
+    return _endpoint_json(endpoint)
+
+
+@router.get(
+    "/api/2.0/serving-endpoints/{name}/openapi", dependencies=[require_scope(scopes.SERVING_READ)]
+)
+async def get_openapi(
+    name: str, request: Request, principal: Caller, serving: ServingDep
+) -> dict[str, Any]:
+    endpoint = _find(serving, name)
+    require_level(request, principal, "serving-endpoints", name, "CAN_VIEW")
     record = serving.input_schema(endpoint) or {"type": "object"}
     body = {
         "type": "object",
@@ -132,11 +150,14 @@ def _injected_failure(controls: ServingControls) -> JSONResponse | None:
     return None
 
 
-@router.post("/serving-endpoints/{name}/invocations")
+@router.post(
+    "/serving-endpoints/{name}/invocations", dependencies=[require_scope(scopes.SERVING_QUERY)]
+)
 async def invocations(name: str, request: Request, principal: Caller, serving: ServingDep) -> Any:
     controls = _controls(request)
     controls.invocations += 1
     endpoint = _find(serving, name)
+    require_level(request, principal, "serving-endpoints", name, "CAN_QUERY")
     if controls.latency_seconds:
         await asyncio.sleep(controls.latency_seconds)
     failure = _injected_failure(controls)

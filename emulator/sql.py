@@ -11,10 +11,11 @@ import time
 from typing import Any
 
 import duckdb
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from emulator.auth import Caller
+from emulator import scopes
+from emulator.auth import Caller, principal_names, require_level, require_scope
 from emulator.errors import DatabricksError, bad_request, not_found
 from emulator.state import Principal
 from emulator.unity_catalog import GrantsDep, WorkspaceDep
@@ -23,7 +24,7 @@ from server.local_workspace.grants import Grants
 from server.local_workspace.sql_dialect import Parameter, table_references
 from server.local_workspace.values import wire_string
 
-router = APIRouter(prefix="/api/2.0/sql")
+router = APIRouter(prefix="/api/2.0/sql", dependencies=[require_scope(scopes.SQL)])
 _READ_STATEMENT = re.compile(r"^\s*(select|with)\b", re.I)
 _WAIT = re.compile(r"^(\d+)s$")
 
@@ -56,9 +57,7 @@ def _warehouse(workspace: EmulatorWorkspace, warehouse_id: str) -> Warehouse:
 
 def _permission_error(principal: Principal, grants: Grants, sql: str) -> str | None:
     is_read = bool(_READ_STATEMENT.match(sql))
-    if not is_read and not (
-        principal.is_service_principal or "admins" in grants.groups_of(principal.name)
-    ):
+    if not is_read and "admins" not in grants.groups_of(principal.name):
         return "[INSUFFICIENT_PERMISSIONS] Only owners may modify tables."
     for catalog, schema, table in table_references(sql) if is_read else []:
         if not grants.can_select(principal.name, catalog, schema, table):
@@ -163,10 +162,15 @@ def _take_unavailable(workspace: EmulatorWorkspace) -> None:
 
 @router.post("/statements")
 async def execute_statement(
-    body: ExecuteRequest, principal: Caller, workspace: WorkspaceDep, grants: GrantsDep
+    body: ExecuteRequest,
+    request: Request,
+    principal: Caller,
+    workspace: WorkspaceDep,
+    grants: GrantsDep,
 ) -> dict[str, Any]:
     _take_unavailable(workspace)
     _warehouse(workspace, body.warehouse_id)
+    require_level(request, principal, "warehouses", body.warehouse_id, "CAN_USE")
     if body.disposition != "INLINE" or body.format != "JSON_ARRAY":
         raise bad_request("The emulator answers disposition INLINE with format JSON_ARRAY only.")
     wait = _WAIT.match(body.wait_timeout)
@@ -233,22 +237,33 @@ def _warehouse_info(workspace: EmulatorWorkspace, warehouse: Warehouse) -> dict[
 
 
 @router.get("/warehouses")
-async def list_warehouses(principal: Caller, workspace: WorkspaceDep) -> dict[str, Any]:
-    return {"warehouses": [_warehouse_info(workspace, w) for w in workspace.warehouses.values()]}
+async def list_warehouses(
+    request: Request, principal: Caller, workspace: WorkspaceDep
+) -> dict[str, Any]:
+    names = principal_names(request, principal)
+    visible = [
+        w
+        for w in workspace.warehouses.values()
+        if request.app.state.acl.allows("warehouses", w.id, names, "CAN_VIEW")
+    ]
+    return {"warehouses": [_warehouse_info(workspace, w) for w in visible]}
 
 
 @router.get("/warehouses/{warehouse_id}")
 async def get_warehouse(
-    warehouse_id: str, principal: Caller, workspace: WorkspaceDep
+    warehouse_id: str, request: Request, principal: Caller, workspace: WorkspaceDep
 ) -> dict[str, Any]:
-    return _warehouse_info(workspace, _warehouse(workspace, warehouse_id))
+    warehouse = _warehouse(workspace, warehouse_id)
+    require_level(request, principal, "warehouses", warehouse_id, "CAN_VIEW")
+    return _warehouse_info(workspace, warehouse)
 
 
 @router.post("/warehouses/{warehouse_id}/start")
 async def start_warehouse(
-    warehouse_id: str, principal: Caller, workspace: WorkspaceDep
+    warehouse_id: str, request: Request, principal: Caller, workspace: WorkspaceDep
 ) -> dict[str, Any]:
     warehouse = _warehouse(workspace, warehouse_id)
+    require_level(request, principal, "warehouses", warehouse_id, "CAN_USE")
     if workspace.warehouse_state(warehouse) in ("STOPPED", "STOPPING"):
         warehouse.state = "STARTING"
         warehouse.running_at = time.time() + workspace.controls.warehouse_start_seconds
@@ -257,7 +272,9 @@ async def start_warehouse(
 
 @router.post("/warehouses/{warehouse_id}/stop")
 async def stop_warehouse(
-    warehouse_id: str, principal: Caller, workspace: WorkspaceDep
+    warehouse_id: str, request: Request, principal: Caller, workspace: WorkspaceDep
 ) -> dict[str, Any]:
-    _warehouse(workspace, warehouse_id).state = "STOPPED"
+    warehouse = _warehouse(workspace, warehouse_id)
+    require_level(request, principal, "warehouses", warehouse_id, "CAN_MANAGE")
+    warehouse.state = "STOPPED"
     return {}

@@ -3,12 +3,14 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
 
-from emulator.auth import Caller
+from emulator import scopes
+from emulator.auth import Caller, require_scope
 from emulator.errors import DatabricksError, not_found, permission_denied
 from emulator.workspace import EmulatorWorkspace
 from server.local_workspace.catalog import TableMeta
-from server.local_workspace.grants import Grants
+from server.local_workspace.grants import Grants, Privilege
 
 router = APIRouter(prefix="/api/2.1/unity-catalog")
 
@@ -82,7 +84,7 @@ def table_info(meta: TableMeta) -> dict[str, Any]:
     }
 
 
-@router.get("/catalogs")
+@router.get("/catalogs", dependencies=[require_scope(scopes.CATALOGS)])
 async def list_catalogs(
     principal: Caller,
     workspace: WorkspaceDep,
@@ -104,7 +106,7 @@ async def list_catalogs(
     return paginate(workspace, "catalogs", items, page_token, max_results)
 
 
-@router.get("/schemas")
+@router.get("/schemas", dependencies=[require_scope(scopes.SCHEMAS)])
 async def list_schemas(
     principal: Caller,
     workspace: WorkspaceDep,
@@ -134,7 +136,7 @@ async def list_schemas(
     return paginate(workspace, "schemas", items, page_token, max_results)
 
 
-@router.get("/tables")
+@router.get("/tables", dependencies=[require_scope(scopes.TABLES)])
 async def list_tables(
     principal: Caller,
     workspace: WorkspaceDep,
@@ -168,7 +170,7 @@ def _readable_table(
     return meta
 
 
-@router.get("/tables/{full_name}/exists")
+@router.get("/tables/{full_name}/exists", dependencies=[require_scope(scopes.TABLES)])
 async def table_exists(
     full_name: str, principal: Caller, workspace: WorkspaceDep, grants: GrantsDep
 ) -> dict[str, Any]:
@@ -181,8 +183,48 @@ async def table_exists(
     return {"table_exists": True}
 
 
-@router.get("/tables/{full_name}")
+@router.get("/tables/{full_name}", dependencies=[require_scope(scopes.TABLES)])
 async def get_table(
     full_name: str, principal: Caller, workspace: WorkspaceDep, grants: GrantsDep
 ) -> dict[str, Any]:
     return table_info(_readable_table(principal.name, workspace, grants, full_name))
+
+
+class PermissionsChangeItem(BaseModel):
+    principal: str
+    add: list[str] = []
+    remove: list[str] = []
+
+
+class UpdatePermissionsRequest(BaseModel):
+    changes: list[PermissionsChangeItem] = []
+
+
+_PRIVILEGES: dict[str, Privilege] = {
+    "USE_CATALOG": "USE_CATALOG",
+    "USE_SCHEMA": "USE_SCHEMA",
+    "SELECT": "SELECT",
+    "ALL_PRIVILEGES": "ALL_PRIVILEGES",
+}
+
+
+@router.patch("/permissions/{securable_type}/{full_name}")
+async def update_permissions(
+    securable_type: str,
+    full_name: str,
+    body: UpdatePermissionsRequest,
+    principal: Caller,
+    grants: GrantsDep,
+) -> dict[str, Any]:
+    """GRANT / REVOKE (`w.grants.update`): metastore admins only in the emulator."""
+    if "admins" not in grants.groups_of(principal.name):
+        raise permission_denied(f"User does not have MANAGE on {securable_type} '{full_name}'.")
+    for change in body.changes:
+        for name in change.add + change.remove:
+            if name not in _PRIVILEGES:
+                raise DatabricksError(400, "INVALID_PARAMETER_VALUE", f"Unknown privilege {name}.")
+        for name in change.add:
+            grants.grant(change.principal, _PRIVILEGES[name], full_name)
+        for name in change.remove:
+            grants.revoke(change.principal, _PRIVILEGES[name], full_name)
+    return {"privilege_assignments": []}

@@ -54,7 +54,7 @@ class EmulatorWorkspace:
             shutil.copy(file, self._dir / file.name)
         self.catalog = LocalCatalog(open_catalog_connection(self._dir, read_only=False))
         self.controls = SqlControls()
-        self.warehouses = {"emulator-warehouse": Warehouse("emulator-warehouse", "Emulator SQL")}
+        self.warehouses: dict[str, Warehouse] = {}
         self.statements: dict[str, StatementRecord] = {}
         self.lock = threading.Lock()
 

@@ -29,9 +29,9 @@ def run_migrations_online() -> None:
         _run(connection, context.config.attributes.get("schema"))
         return
     from server.config import Settings
-    from server.db.engine import build_database
+    from server.db.open import open_database
 
-    database = build_database(Settings())
+    database = open_database(Settings())
     try:
         with database.engine.begin() as conn:
             _run(conn, database.schema)

@@ -1,15 +1,19 @@
 """Create the sample business tables (at most 100 rows each) in a Databricks workspace.
 
 Rows come from the local sample catalog, so both modes hold the same data. Statements run on
-DATABRICKS_WAREHOUSE_ID in DATABRICKS_CATALOG.DATABRICKS_SCHEMA through the SDK.
+DATABRICKS_WAREHOUSE_ID in DATABRICKS_CATALOG.DATABRICKS_SCHEMA through the SDK, with the
+developer's own credentials (DATABRICKS_TOKEN or a CLI profile): the app's service principal may not
+create tables unless granted.
 """
 
 import logging
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from databricks.sdk.service.sql import StatementState
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.service.sql import StatementResponse, StatementState
 
 from server.adapters.workspace import WorkspaceClients
 from server.config import Settings
@@ -19,6 +23,7 @@ from server.services.query_builder import quote
 
 logger = logging.getLogger("setup")
 MAX_ROWS = 100
+STATEMENT_TIMEOUT_SECONDS = 600
 TABLES = ("customers", "products", "orders")
 SAMPLE_QUERIES = {
     "customers": "SELECT * FROM `main`.`samples`.`customers` ORDER BY customer_id LIMIT 100",
@@ -67,13 +72,27 @@ def create_sample_tables(settings: Settings) -> None:
         rows = local.execute(SAMPLE_QUERIES[table], []).rows[:MAX_ROWS]
         statements += table_statements(meta, rows, target)
     for statement in statements:
-        response = client.statement_execution.execute_statement(
-            statement=statement,
-            warehouse_id=settings.databricks_warehouse_id or "",
-            wait_timeout="50s",
-        )
+        response = _run(client, settings.databricks_warehouse_id or "", statement)
         state = response.status.state if response.status else None
         if state != StatementState.SUCCEEDED:
             error = response.status.error if response.status else None
             raise RuntimeError(f"statement failed ({state}): {error.message if error else ''}")
         logger.info(statement.splitlines()[0][:100])
+
+
+_RUNNING = (StatementState.PENDING, StatementState.RUNNING)
+
+
+def _run(client: WorkspaceClient, warehouse_id: str, statement: str) -> StatementResponse:
+    """Submit, then poll until the statement ends (a cold warehouse takes minutes to start)."""
+    response = client.statement_execution.execute_statement(
+        statement=statement, warehouse_id=warehouse_id, wait_timeout="10s"
+    )
+    deadline = time.monotonic() + STATEMENT_TIMEOUT_SECONDS
+    while response.status and response.status.state in _RUNNING:
+        if time.monotonic() > deadline:
+            client.statement_execution.cancel_execution(response.statement_id or "")
+            raise RuntimeError(f"statement did not finish in {STATEMENT_TIMEOUT_SECONDS} s")
+        time.sleep(1.0)
+        response = client.statement_execution.get_statement(response.statement_id or "")
+    return response

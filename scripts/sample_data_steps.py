@@ -15,16 +15,10 @@ SAMPLE_PREFERENCES: dict[str, dict[str, Any]] = {
 
 def seed_lakebase(settings: Settings) -> None:
     """Apply migrations and give the dev user sample preferences (existing ones are kept)."""
-    from server.db.engine import build_database
+    from server.db.open import open_database
     from server.db.repositories import PreferenceRepository
 
-    lakebase = None
-    if settings.mode == "databricks":
-        from server.adapters.workspace import WorkspaceClients
-        from server.db.lakebase import lakebase_target
-
-        lakebase = lakebase_target(settings, WorkspaceClients(settings))
-    database = build_database(settings, lakebase)
+    database = open_database(settings)
     try:
         database.migrate()
         repository = PreferenceRepository(database)

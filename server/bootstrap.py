@@ -5,16 +5,21 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from server.adapters.identity.base import IdentityProvider
 from server.adapters.model_serving.base import ModelServer
 from server.adapters.unity_catalog.base import CatalogReader
 from server.config import Settings
-from server.db.engine import Database, LakebaseTarget, build_database
+from server.db.engine import Database
+from server.db.open import open_database
 from server.db.repositories import InferenceLogRepository, PreferenceRepository
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
+
+if TYPE_CHECKING:
+    from databricks.sdk import WorkspaceClient
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +47,7 @@ class ModeAdapters:
     catalog: CatalogReader
     models: ModelServer
     uc_timeout_seconds: float
-    lakebase: LakebaseTarget | None = None
+    workspace_client: "WorkspaceClient | None" = None
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
 
@@ -90,7 +95,6 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
     from server.adapters.model_serving.databricks import DatabricksModelServer
     from server.adapters.unity_catalog.databricks import DatabricksCatalogReader
     from server.adapters.workspace import WorkspaceClients
-    from server.db.lakebase import lakebase_target
 
     clients = await asyncio.to_thread(WorkspaceClients, settings)
     http = httpx.AsyncClient(limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
@@ -123,13 +127,13 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
         ),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds
         + settings.uc_warehouse_start_timeout_seconds,
-        lakebase=lakebase_target(settings, clients),
+        workspace_client=clients.service_principal,
         health_checks={"workspace": workspace_check},
     )
 
 
 async def _database(settings: Settings, adapters: ModeAdapters, stack: AsyncExitStack) -> Database:
-    database = await asyncio.to_thread(build_database, settings, adapters.lakebase)
+    database = await asyncio.to_thread(open_database, settings, adapters.workspace_client)
     stack.callback(database.engine.dispose)
     if settings.db_run_migrations:
         try:

@@ -80,18 +80,28 @@ class Settings(BaseSettings):
             raise ValueError("DATABRICKS_HOST must be set when APP_MODE=databricks")
         if self.app_mode == "databricks" and not self.databricks_warehouse_id:
             raise ValueError("DATABRICKS_WAREHOUSE_ID must be set when APP_MODE=databricks")
-        lakebase = (
-            self.database_url,
-            self.lakebase_instance_name,
-            self.lakebase_endpoint,
-            self.pghost,
-        )
-        if self.app_mode == "databricks" and not any(lakebase):
-            raise ValueError(
-                "LAKEBASE_INSTANCE_NAME, LAKEBASE_ENDPOINT, PGHOST or DATABASE_URL must be set "
-                "when APP_MODE=databricks"
-            )
+        self._check_database()
         return self
+
+    def _check_database(self) -> None:
+        lakebase = self.lakebase_endpoint or self.lakebase_instance_name
+        if lakebase and self.app_mode != "databricks":
+            raise ValueError(
+                "LAKEBASE_ENDPOINT / LAKEBASE_INSTANCE_NAME need APP_MODE=databricks and "
+                "DATABRICKS_HOST (tokens are minted through the workspace)"
+            )
+        if self.app_mode != "databricks" or lakebase or self.database_url:
+            return
+        if not self.pghost:
+            raise ValueError(
+                "LAKEBASE_ENDPOINT (app.yaml: valueFrom: postgres), LAKEBASE_INSTANCE_NAME, "
+                "DATABASE_URL or PGHOST with PGPASSWORD must be set when APP_MODE=databricks"
+            )
+        if not self.pgpassword:
+            raise ValueError(
+                "PGHOST is set without PGPASSWORD: for Lakebase, set LAKEBASE_ENDPOINT "
+                "(app.yaml: valueFrom: postgres) so the app can mint OAuth tokens"
+            )
 
     @property
     def mode(self) -> Mode:

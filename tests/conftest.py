@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from emulator.app import create_emulator
+from emulator.app import create_emulator, emulator_workspace
+from emulator.bundle import Bundle, load_bundle
+from emulator.provision import Deployment, app_environment
 from emulator.serve import free_port, serve_in_thread
 from emulator.serving import ServingControls
 from emulator.state import EmulatorState
@@ -49,6 +51,16 @@ def emulator_state() -> EmulatorState:
     return EmulatorState()
 
 
+# The bundle's serving endpoint is a foundation model the emulator does not host; the tests bind
+# one of the emulator's endpoints instead (`databricks bundle deploy --var serving_endpoint=...`).
+BUNDLE_VARIABLES = {"serving_endpoint": "taxi-fare-regressor"}
+
+
+def repository_bundle() -> Bundle:
+    """The repository's databricks.yml (dev target) and app.yaml, as the tests deploy them."""
+    return load_bundle(PROJECT_ROOT / "databricks.yml", "dev", BUNDLE_VARIABLES)
+
+
 @dataclass
 class Emulator:
     url: str
@@ -56,14 +68,39 @@ class Emulator:
     workspace: EmulatorWorkspace
     lakebase_port: int
     serving: ServingControls
+    app: FastAPI
+    bundle: Bundle
+    deployment: Deployment
+
+    @property
+    def warehouse_id(self) -> str:
+        """The id of the warehouse the app is bound to."""
+        return self.deployment.app_resources["sql-warehouse"]
+
+    def developer_settings(self, email: str = "admin@example.com") -> Settings:
+        """Settings for a developer running scripts with their own token (all APIs), not the
+        app's service principal."""
+        from emulator.state import Principal
+
+        token, _ = self.state.issue(Principal(email, email.split("@")[0]))
+        env = {k.lower(): v for k, v in self.app_environment().items()}
+        env |= {"databricks_client_id": None, "databricks_client_secret": None}
+        return Settings(_env_file=None, **env, databricks_token=token)
+
+    def app_environment(self) -> dict[str, str]:
+        """The environment Databricks Apps would give the deployed app."""
+        ws = emulator_workspace(self.app)
+        return app_environment(self.deployment, self.bundle.app_yaml, self.url, ws, 8000)
 
 
 @pytest.fixture(scope="session")
 def emulator(emulator_state: EmulatorState, workspace_dir: Path) -> Iterator[Emulator]:
-    """The Databricks REST emulator, served on a free loopback port for the session."""
+    """The Databricks REST emulator with the repository's bundle deployed, served on a free
+    loopback port for the session."""
     ensure_models(workspace_dir)
     settings = Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace_dir)
-    app = create_emulator(settings, free_port(), emulator_state)
+    bundle = repository_bundle()
+    app = create_emulator(settings, free_port(), emulator_state, bundle)
     with serve_in_thread(app) as url:
         yield Emulator(
             url,
@@ -71,6 +108,9 @@ def emulator(emulator_state: EmulatorState, workspace_dir: Path) -> Iterator[Emu
             app.state.workspace,
             app.state.lakebase.port,
             app.state.serving_controls,
+            app,
+            bundle,
+            app.state.deployment,
         )
 
 
@@ -81,22 +121,11 @@ def emulator_url(emulator: Emulator) -> str:
 
 
 @pytest.fixture
-def databricks_settings(emulator: Emulator, emulator_state: EmulatorState) -> Settings:
-    """Settings for databricks mode against the emulator, authenticating as the app's SP (M2M),
-    with Lakebase Provisioned on the emulator's PostgreSQL."""
-    return Settings(
-        _env_file=None,
-        app_mode="databricks",
-        databricks_host=emulator.url,
-        lakebase_instance_name="emulator-lakebase",
-        pgport=emulator.lakebase_port,
-        pgsslmode="disable",
-        databricks_client_id=emulator_state.sp_client_id,
-        databricks_client_secret=emulator_state.sp_client_secret,
-        databricks_warehouse_id="emulator-warehouse",
-        sdk_retry_timeout_seconds=5,
-        sdk_http_timeout_seconds=20,
-    )
+def databricks_settings(emulator: Emulator) -> Settings:
+    """Settings for databricks mode against the emulator: exactly the environment Databricks Apps
+    gives the deployed bundle (the app's SP, its warehouse, its Lakebase Autoscaling endpoint)."""
+    env = {k.lower(): v for k, v in emulator.app_environment().items()}
+    return Settings(_env_file=None, **env, sdk_retry_timeout_seconds=5, sdk_http_timeout_seconds=20)
 
 
 def app_client(app: FastAPI) -> TestClient:
@@ -131,7 +160,7 @@ class TokenFactory:
     def __call__(self, email: str, lifetime: int | None = None) -> str:
         from emulator.state import Principal
 
-        token, _ = self._state.issue(Principal(email, email.split("@")[0]), lifetime)
+        token, _ = self._state.issue_user_token(Principal(email, email.split("@")[0]), lifetime)
         return token
 
 

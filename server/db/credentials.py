@@ -34,12 +34,12 @@ def _epoch(rfc3339: str) -> float:
     return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
 
 
-def provisioned_minter(client: "WorkspaceClient", instance_name: Callable[[], str]) -> Minter:
+def provisioned_minter(client: "WorkspaceClient", instance_name: str) -> Minter:
     """Lakebase Provisioned: POST /api/2.0/database/credentials for one instance."""
 
     def mint() -> Credential:
         credential = client.database.generate_database_credential(
-            instance_names=[instance_name()], request_id=str(uuid.uuid4())
+            instance_names=[instance_name], request_id=str(uuid.uuid4())
         )
         if not credential.token or not credential.expiration_time:
             raise RuntimeError("Lakebase returned a credential without token or expiration_time")
@@ -55,7 +55,9 @@ def autoscaling_minter(client: "WorkspaceClient", endpoint: str) -> Minter:
         credential = client.postgres.generate_database_credential(endpoint=endpoint)
         if not credential.token or credential.expire_time is None:
             raise RuntimeError("Lakebase returned a credential without token or expire_time")
-        return Credential(credential.token, credential.expire_time.ToDatetime().timestamp())
+        # A protobuf Timestamp: epoch seconds and nanos, whatever the local time zone.
+        expire = credential.expire_time
+        return Credential(credential.token, expire.seconds + expire.nanos / 1e9)
 
     return mint
 

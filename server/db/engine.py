@@ -97,10 +97,6 @@ class Database:
 def _connect_args(settings: Settings, sslmode: str | None) -> dict[str, Any]:
     args: dict[str, Any] = {
         "connect_timeout": settings.db_connect_timeout_seconds,
-        "options": (
-            f"-c statement_timeout={settings.db_statement_timeout_ms} "
-            f"-c search_path={settings.db_schema},public"
-        ),
         "application_name": settings.databricks_app_name[:60],
     }
     if sslmode:
@@ -109,7 +105,7 @@ def _connect_args(settings: Settings, sslmode: str | None) -> dict[str, Any]:
 
 
 def _engine(settings: Settings, url: URL | str, sslmode: str | None) -> Engine:
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
@@ -117,6 +113,20 @@ def _engine(settings: Settings, url: URL | str, sslmode: str | None) -> Engine:
         pool_pre_ping=True,
         connect_args=_connect_args(settings, sslmode),
     )
+    # Session settings are set after connecting, not as `options=-c ...` start-up parameters,
+    # which connection poolers (PgBouncer, Lakebase's pooled hosts) refuse.
+    session_settings = (
+        f"SET statement_timeout = {int(settings.db_statement_timeout_ms)}; "
+        f'SET search_path TO "{settings.db_schema}", public'
+    )
+
+    @event.listens_for(engine, "connect")
+    def _set_session(dbapi_conn: Any, record: Any) -> None:
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute(session_settings)
+        dbapi_conn.commit()
+
+    return engine
 
 
 def _psycopg_url(raw: str) -> URL:

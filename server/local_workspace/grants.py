@@ -1,7 +1,9 @@
 """Local Unity Catalog grants: users in groups, privileges on catalogs, schemas and tables.
 
 Privileges inherit downwards like UC: a grant on a catalog applies to its schemas and tables.
-`ALL_PRIVILEGES` implies every privilege. Every user is in the `users` group.
+`ALL_PRIVILEGES` implies every privilege. Every user is in the `users` group; a service principal
+is not, so it holds only what is granted to it by name (Databricks docs, "Configure authorization
+in a Databricks app": the app's service principal needs explicit access to the tables it queries).
 """
 
 import json
@@ -27,7 +29,8 @@ class Grants:
 
     def __init__(self, groups: dict[str, list[str]], grants: list[Grant]) -> None:
         self._members = {name: {m.lower() for m in members} for name, members in groups.items()}
-        self._grants = grants
+        self._grants = list(grants)
+        self._service_principals: set[str] = set()
 
     @classmethod
     def from_file(cls, path: Path) -> "Grants":
@@ -39,7 +42,26 @@ class Grants:
         """The groups a user belongs to, `users` included."""
         user = user_id.lower()
         named = sorted(name for name, members in self._members.items() if user in members)
+        if user in self._service_principals:
+            return tuple(named)
         return (ALL_USERS_GROUP, *named)
+
+    def add_service_principal(self, application_id: str) -> None:
+        """Register a service principal: it is not a member of `users`."""
+        self._service_principals.add(application_id.lower())
+
+    def grant(self, principal: str, privilege: Privilege, securable: str) -> None:
+        """Add one grant (what `GRANT ... TO principal` does)."""
+        self._grants.append(Grant(principal, privilege, securable))
+
+    def revoke(self, principal: str, privilege: Privilege, securable: str) -> None:
+        """Remove one grant made directly on `securable` (inherited ones stay)."""
+        self._grants = [
+            g
+            for g in self._grants
+            if (g.principal.lower(), g.privilege, g.securable.lower())
+            != (principal.lower(), privilege, securable.lower())
+        ]
 
     def _principals(self, user_id: str) -> set[str]:
         return {user_id.lower(), *self.groups_of(user_id)}

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from scripts.databricks_sample_tables import create_sample_tables, sql_literal
 from server.adapters.workspace import WorkspaceClients
 from server.config import Settings
-from tests.conftest import TokenFactory
+from tests.conftest import Emulator, TokenFactory
 
 
 def test_sql_literals_escape_quotes() -> None:
@@ -15,9 +15,11 @@ def test_sql_literals_escape_quotes() -> None:
 
 
 def test_creates_three_tables_of_at_most_100_rows(
-    databricks_settings: Settings, databricks_client: TestClient, user_token: TokenFactory
+    emulator: Emulator, databricks_client: TestClient, user_token: TokenFactory
 ) -> None:
-    settings = databricks_settings.model_copy(
+    # A developer runs the script with their own credentials: the app's service principal may not
+    # create tables.
+    settings = emulator.developer_settings().model_copy(
         update={"databricks_catalog": "main", "databricks_schema": "demo"}
     )
     create_sample_tables(settings)

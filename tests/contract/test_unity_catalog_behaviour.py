@@ -213,7 +213,7 @@ def test_databricks_mode_handles_chunks_empty_pages_and_cold_start(
 
     assert isinstance(databricks_client, TestClient)
     controls = emulator.workspace.controls
-    warehouse = emulator.workspace.warehouses["emulator-warehouse"]
+    warehouse = emulator.workspace.warehouses[emulator.warehouse_id]
     headers = {"X-Forwarded-Email": ALICE, "X-Forwarded-Access-Token": user_token(ALICE)}  # type: ignore[operator]
     controls.chunk_rows, controls.uc_empty_pages, controls.uc_page_size = 7, True, 1
     warehouse.state = "STOPPED"

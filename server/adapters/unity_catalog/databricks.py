@@ -35,6 +35,7 @@ from server.errors import (
     CatalogPermissionDenied,
     DatabaseUnavailable,
     InvalidQuery,
+    PermissionDenied,
     TableNotFound,
 )
 from server.local_workspace.catalog import ColumnMeta, TableMeta
@@ -64,7 +65,7 @@ def uc_errors(catalog: str = "", schema: str = "", table: str = "") -> Iterator[
     except sdk_errors.NotFound as exc:
         raise TableNotFound(str(exc), **where) from exc
     except sdk_errors.PermissionDenied as exc:
-        raise CatalogPermissionDenied(**where) from exc
+        raise _permission_error(exc, where) from exc
     except sdk_errors.Unauthenticated as exc:
         raise AuthRequired("The workspace rejected the credentials.") from exc
     except sdk_errors.BadRequest as exc:
@@ -73,6 +74,22 @@ def uc_errors(catalog: str = "", schema: str = "", table: str = "") -> Iterator[
         raise DatabaseUnavailable(
             "The SQL warehouse or Unity Catalog is unavailable.", cause=f"{type(exc).__name__}"
         ) from exc
+
+
+def _permission_error(exc: sdk_errors.PermissionDenied, where: dict[str, str]) -> AppError:
+    """A refusal that is not about the table (a missing OAuth scope, no CAN_USE on the warehouse)
+    names its cause and fix; anything else is a table the caller may not read."""
+    message = str(exc)
+    if "required scopes" in message:
+        return PermissionDenied(
+            f"{message}. Add the scope to the app's user_api_scopes (databricks.yml) and redeploy.",
+            **where,
+        )
+    if "warehouse" in message.lower():
+        return PermissionDenied(
+            f"{message}. Ask a workspace admin for CAN_USE on the app's SQL warehouse.", **where
+        )
+    return CatalogPermissionDenied(**where)
 
 
 def _int_property(properties: dict[str, str], key: str) -> int | None:
@@ -228,6 +245,13 @@ class DatabricksCatalogReader:
 
     @staticmethod
     def _failure(response: StatementResponse) -> AppError:
+        state = response.status.state if response.status else None
+        if state in (StatementState.CANCELED, StatementState.CLOSED):
+            return DatabaseUnavailable(
+                "The SQL warehouse canceled the statement. Please retry.",
+                statement_id=response.statement_id,
+                state=state.value,
+            )
         error = response.status.error if response.status else None
         message = (error.message if error else None) or "The statement did not succeed."
         if "TABLE_OR_VIEW_NOT_FOUND" in message:
