@@ -10,7 +10,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 CLIENT_EXISTS := $(wildcard client/package.json)
 
 .PHONY: run test install workspace client lint fmt typecheck test-unit test-integration \
-	test-contract test-e2e emulator dev migrate bench clean client-api client-typecheck requirements lighthouse
+	test-contract test-e2e emulator dev migrate bench deploy-rehearsal clean client-api client-typecheck requirements lighthouse
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -77,6 +77,9 @@ test-e2e: install client workspace
 test: lint typecheck client-typecheck client workspace ## every check: lint, types, all tests (browser included)
 	$(PY) -m pytest
 
+deploy-rehearsal: install client workspace ## deploy the bundle to the strict emulator and run the user journeys
+	$(PY) -m scripts.deploy_rehearsal
+
 bench: install workspace
 	$(PY) -m benchmarks
 
@@ -87,7 +90,7 @@ migrate: install ## apply Alembic migrations to the configured database
 	$(PY) -m alembic upgrade head
 
 requirements: install ## requirements.txt for Databricks Apps, from the lock file
-	$(UV) export --frozen --no-dev --no-hashes --no-header -q -o requirements.txt
+	$(UV) export --frozen --no-default-groups --no-hashes --no-header -q -o requirements.txt
 
 lighthouse: install client workspace ## Lighthouse accessibility score of every section (needs Chromium)
 	$(PY) -m scripts.lighthouse_a11y

@@ -9,7 +9,7 @@ from emulator import scopes
 from emulator.auth import Caller, require_scope
 from emulator.errors import DatabricksError, not_found, permission_denied
 from emulator.workspace import EmulatorWorkspace
-from server.local_workspace.catalog import TableMeta
+from server.models.catalog import TableMeta
 from server.local_workspace.grants import Grants, Privilege
 
 router = APIRouter(prefix="/api/2.1/unity-catalog")

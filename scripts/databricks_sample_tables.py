@@ -17,8 +17,9 @@ from databricks.sdk.service.sql import StatementResponse, StatementState
 
 from server.adapters.workspace import WorkspaceClients
 from server.config import Settings
-from server.local_workspace.catalog import LocalCatalog, TableMeta, open_catalog_connection
+from server.local_workspace.catalog import LocalCatalog, open_catalog_connection
 from server.local_workspace.setup import catalog_dir, ensure_catalogs
+from server.models.catalog import TableMeta
 from server.services.query_builder import quote
 
 logger = logging.getLogger("setup")

@@ -46,3 +46,19 @@ class WorkspaceClients:
     def for_caller(self, user_token: str | None) -> WorkspaceClient:
         """The user's client when a user token was forwarded, else the service principal's."""
         return self.for_user(user_token) if user_token else self.service_principal
+
+
+def sdk_error_message(exc: Exception) -> str:
+    """The workspace's own message, without the configuration the SDK appends to 401 and 403
+    errors ("... Config: host=..., client_id=..."), which users must not see."""
+    return str(exc).split(". Config: ")[0].split(". Env: ")[0]
+
+
+def explain_refusal(message: str) -> str:
+    """A workspace refusal with the fix a deployer can make, when it is the app's configuration
+    that lacks something (an OAuth scope of user authorization, CAN_USE on the warehouse)."""
+    if "required scopes" in message:
+        return f"{message}. Add the scope to the app's user_api_scopes (databricks.yml), redeploy."
+    if "warehouse" in message.lower():
+        return f"{message}. A workspace admin can grant CAN_USE on the app's SQL warehouse."
+    return message

@@ -2,7 +2,6 @@
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,40 +15,9 @@ from server.local_workspace.sql_dialect import (
     to_duckdb,
 )
 from server.local_workspace.values import uc_type
+from server.models.catalog import ColumnMeta, TableMeta
 
 HIDDEN_SCHEMAS = frozenset({"_uc", "information_schema", "pg_catalog"})
-
-
-@dataclass(frozen=True)
-class ColumnMeta:
-    """A column as UC describes it."""
-
-    name: str
-    type_name: str
-    type_text: str
-    position: int
-    nullable: bool
-    comment: str | None = None
-
-
-@dataclass(frozen=True)
-class TableMeta:
-    """A table as UC describes it."""
-
-    catalog: str
-    schema: str
-    name: str
-    columns: tuple[ColumnMeta, ...]
-    owner: str
-    comment: str | None
-    row_count: int | None
-    size_bytes: int | None
-    created_at: datetime | None = None
-
-    @property
-    def full_name(self) -> str:
-        """`catalog.schema.table`."""
-        return f"{self.catalog}.{self.schema}.{self.name}"
 
 
 @dataclass

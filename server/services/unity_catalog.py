@@ -11,7 +11,7 @@ from typing import TypeVar
 from server.adapters.identity.base import User
 from server.adapters.unity_catalog.base import CatalogReader, Rows
 from server.errors import DatabaseUnavailable
-from server.local_workspace.catalog import TableMeta
+from server.models.catalog import TableMeta
 from server.models.unity_catalog import (
     AccessLevel,
     ColumnDefinition,

@@ -3,11 +3,13 @@ that really expire, refresh before expiry, and failure behaviour."""
 
 import time
 
+import psycopg
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from emulator.postgres_cluster import PostgresCluster
 from emulator.serve import free_port
+from emulator.state import Principal
 from server.app import create_app
 from server.config import Settings
 from tests.conftest import Emulator, app_client
@@ -21,11 +23,8 @@ def test_requests_across_token_expiries_never_fail(
     kind: str, databricks_settings: Settings, emulator: Emulator
 ) -> None:
     update: dict[str, object] = {"lakebase_token_refresh_margin_seconds": 2}
-    if kind == "autoscaling":
-        update |= {
-            "lakebase_instance_name": None,
-            "lakebase_endpoint": "projects/emulator/branches/main/endpoints/primary",
-        }
+    if kind == "provisioned":  # an existing Provisioned instance, named explicitly
+        update |= {"lakebase_instance_name": "emulator-lakebase", "lakebase_endpoint": None}
     settings = databricks_settings.model_copy(update=update)
     emulator.state.lakebase_token_lifetime_seconds = 4
     try:
@@ -54,21 +53,77 @@ def test_requests_across_token_expiries_never_fail(
     assert "lb-" not in logs.text
 
 
-def test_instance_found_from_pghost_like_databricks_apps(databricks_settings: Settings) -> None:
-    settings = databricks_settings.model_copy(
-        update={"lakebase_instance_name": None, "pghost": "127.0.0.1"}
-    )
-    with app_client(create_app(settings)) as client:
-        response = client.post(
-            "/api/preferences",
-            headers=ALICE,
-            json={"preference_key": "theme", "preference_value": {"mode": "dark"}},
+def test_pghost_without_a_lakebase_name_or_password_is_a_configuration_error(
+    databricks_settings: Settings,
+) -> None:
+    values = databricks_settings.model_dump() | {"lakebase_endpoint": None, "pgpassword": None}
+    with pytest.raises(ValidationError, match="PGHOST is set without PGPASSWORD"):
+        Settings(_env_file=None, **values)
+
+
+def test_two_replicas_keep_their_own_credentials(databricks_settings: Settings) -> None:
+    """Real Lakebase accepts every unexpired credential: a second replica minting its own token
+    does not log the first one out."""
+    body = {"preference_key": "dashboard_layout", "preference_value": {"n": 1}}
+    with (
+        app_client(create_app(databricks_settings)) as first,
+        app_client(create_app(databricks_settings)) as second,
+    ):
+        for client in (first, second, first, second):
+            client.app.state.backends.database.engine.dispose()  # type: ignore[attr-defined]
+            assert client.post("/api/preferences", headers=ALICE, json=body).status_code == 200
+        tokens = [
+            c.app.state.backends.database.tokens.credential().token  # type: ignore[attr-defined]
+            for c in (first, second)
+        ]
+    assert tokens[0] != tokens[1]
+
+
+def test_a_credential_logs_in_only_as_its_own_role(
+    databricks_settings: Settings, emulator: Emulator
+) -> None:
+    lakebase = emulator.app.state.lakebase
+    token, _ = lakebase.mint(databricks_settings.databricks_client_id, 600)
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(
+            host="127.0.0.1",
+            port=lakebase.port,
+            user="postgres",
+            password=token,
+            dbname="databricks_postgres",
+            sslmode="require",
         )
-    assert response.status_code == 200, response.json()
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=lakebase.port,
+        user=databricks_settings.databricks_client_id,
+        password=token,
+        dbname="databricks_postgres",
+        sslmode="require",
+    ) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == (
+            databricks_settings.databricks_client_id,
+        )
+
+
+def test_a_user_without_a_postgres_role_cannot_mint(
+    emulator: Emulator, databricks_settings: Settings
+) -> None:
+    from databricks.sdk import WorkspaceClient
+    from databricks.sdk.errors import PermissionDenied
+
+    token, _ = emulator.state.issue(Principal("alice@example.com", "alice"))
+    alice = WorkspaceClient(host=emulator.url, token=token, auth_type="pat")
+    with pytest.raises(PermissionDenied, match="no Postgres role"):
+        alice.postgres.generate_database_credential(
+            endpoint=databricks_settings.lakebase_endpoint or ""
+        )
 
 
 def test_token_minting_failure_is_503(databricks_settings: Settings) -> None:
-    settings = databricks_settings.model_copy(update={"lakebase_instance_name": "no-such-instance"})
+    settings = databricks_settings.model_copy(
+        update={"lakebase_endpoint": "projects/no-such/branches/main/endpoints/primary"}
+    )
     with app_client(create_app(settings)) as client:
         started = time.monotonic()
         response = client.get("/api/preferences", headers=ALICE)

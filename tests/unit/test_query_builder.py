@@ -3,7 +3,7 @@
 import pytest
 
 from server.errors import InvalidQuery
-from server.local_workspace.catalog import ColumnMeta, TableMeta
+from server.models.catalog import ColumnMeta, TableMeta
 from server.models.unity_catalog import QueryRequest
 from server.services.query_builder import count_statement, page_statement, quote
 

@@ -27,7 +27,7 @@ from databricks.sdk.service.serving import (
 )
 
 from server.adapters.identity.base import User
-from server.adapters.workspace import WorkspaceClients
+from server.adapters.workspace import WorkspaceClients, explain_refusal, sdk_error_message
 from server.errors import (
     AppError,
     AuthRequired,
@@ -140,7 +140,7 @@ class DatabricksModelServer:
                     f"No serving endpoint named {name!r}.", endpoint_name=name
                 ) from exc
             except sdk_errors.PermissionDenied as exc:
-                raise PermissionDenied(str(exc)) from exc
+                raise PermissionDenied(explain_refusal(sdk_error_message(exc))) from exc
             except sdk_errors.Unauthenticated as exc:
                 raise AuthRequired("The workspace rejected the credentials.") from exc
             except (DatabricksError, requests.RequestException, TimeoutError, OSError) as exc:
@@ -238,7 +238,7 @@ class DatabricksModelServer:
         if response.status_code == 404:
             return EndpointNotFound(f"No serving endpoint named {name!r}.", endpoint_name=name)
         if response.status_code in (401, 403):
-            return PermissionDenied(message, endpoint_name=name)
+            return PermissionDenied(explain_refusal(message), endpoint_name=name)
         return ModelInputInvalid(
             message, validation_error=message, endpoint_status=response.status_code
         )

@@ -28,7 +28,7 @@ from databricks.sdk.service.sql import (
 
 from server.adapters.identity.base import User
 from server.adapters.unity_catalog.base import Rows
-from server.adapters.workspace import WorkspaceClients
+from server.adapters.workspace import WorkspaceClients, explain_refusal, sdk_error_message
 from server.errors import (
     AppError,
     AuthRequired,
@@ -38,9 +38,9 @@ from server.errors import (
     PermissionDenied,
     TableNotFound,
 )
-from server.local_workspace.catalog import ColumnMeta, TableMeta
 from server.local_workspace.sql_dialect import Parameter
 from server.local_workspace.values import parse_wire
+from server.models.catalog import ColumnMeta, TableMeta
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,16 +79,10 @@ def uc_errors(catalog: str = "", schema: str = "", table: str = "") -> Iterator[
 def _permission_error(exc: sdk_errors.PermissionDenied, where: dict[str, str]) -> AppError:
     """A refusal that is not about the table (a missing OAuth scope, no CAN_USE on the warehouse)
     names its cause and fix; anything else is a table the caller may not read."""
-    message = str(exc)
-    if "required scopes" in message:
-        return PermissionDenied(
-            f"{message}. Add the scope to the app's user_api_scopes (databricks.yml) and redeploy.",
-            **where,
-        )
-    if "warehouse" in message.lower():
-        return PermissionDenied(
-            f"{message}. Ask a workspace admin for CAN_USE on the app's SQL warehouse.", **where
-        )
+    message = sdk_error_message(exc)
+    explained = explain_refusal(message)
+    if explained != message:
+        return PermissionDenied(explained, **where)
     return CatalogPermissionDenied(**where)
 
 

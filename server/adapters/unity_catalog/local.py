@@ -7,10 +7,11 @@ import duckdb
 from server.adapters.identity.base import User
 from server.adapters.unity_catalog.base import Rows
 from server.errors import CatalogPermissionDenied, InvalidQuery, TableNotFound
-from server.local_workspace.catalog import LocalCatalog, TableMeta
+from server.local_workspace.catalog import LocalCatalog
 from server.local_workspace.grants import Grants
 from server.local_workspace.sql_dialect import Parameter, table_references
 from server.local_workspace.values import json_value
+from server.models.catalog import TableMeta
 
 
 class LocalCatalogReader:
