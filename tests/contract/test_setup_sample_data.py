@@ -4,7 +4,6 @@ from fastapi.testclient import TestClient
 
 from scripts.databricks_sample_tables import create_sample_tables, sql_literal
 from server.adapters.workspace import WorkspaceClients
-from server.config import Settings
 from tests.conftest import Emulator, TokenFactory
 
 
