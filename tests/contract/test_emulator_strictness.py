@@ -51,7 +51,8 @@ def test_the_app_service_principal_has_no_grants_until_given(
     )
     assert [c.name for c in sp.catalogs.list()] == []
     response = sp.statement_execution.execute_statement(
-        statement="SELECT count(*) FROM `main`.`samples`.`orders`", warehouse_id=emulator.warehouse_id
+        statement="SELECT count(*) FROM `main`.`samples`.`orders`",
+        warehouse_id=emulator.warehouse_id,
     )
     assert response.status and response.status.error
     assert "INSUFFICIENT_PERMISSIONS" in (response.status.error.message or "")

@@ -1,6 +1,9 @@
 """Lakebase in databricks mode through the SDK and the emulator's real PostgreSQL: OAuth tokens
 that really expire, refresh before expiry, and failure behaviour."""
 
+import os
+import subprocess
+import sys
 import time
 
 import psycopg
@@ -11,7 +14,7 @@ from emulator.postgres_cluster import PostgresCluster
 from emulator.serve import free_port
 from emulator.state import Principal
 from server.app import create_app
-from server.config import Settings
+from server.config import PROJECT_ROOT, Settings
 from tests.conftest import Emulator, app_client
 from tests.logs import capture_json_logs
 
@@ -166,3 +169,29 @@ def test_database_down_then_back(local_settings: Settings) -> None:
             assert back.json()[0]["preference_value"] == {"mode": "dark"}
     finally:
         cluster.remove()
+
+
+def test_make_migrate_migrates_lakebase_with_a_minted_token(emulator: Emulator) -> None:
+    """`alembic upgrade head` (what `make migrate` runs) with the app's environment opens the
+    Lakebase database the way the app does: the endpoint's host, the SP's role, a minted token."""
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env |= emulator.app_environment() | {"DB_SCHEMA": "migrate_check"}
+    minted_before = len(emulator.app.state.lakebase.credentials)
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    assert len(emulator.app.state.lakebase.credentials) > minted_before
+    with (
+        emulator.app.state.lakebase.cluster.admin() as admin,
+        psycopg.connect(
+            admin.info.dsn.replace("dbname=postgres", "dbname=databricks_postgres")
+        ) as conn,
+    ):
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'migrate_check'"
+        ).fetchall()
+    assert ("user_preferences",) in tables
