@@ -30,6 +30,11 @@ class PostgresCluster:
         self._user = _SYSTEM_USER if os.geteuid() == 0 else None
         self._host_auth = host_auth
 
+    @property
+    def socket_dir(self) -> Path:
+        """The directory of the server's Unix socket, where local connections are trusted."""
+        return self._socket_dir
+
     def _own(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
         if self._user:
