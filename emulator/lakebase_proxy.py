@@ -238,11 +238,14 @@ class LakebaseLoginProxy:
         self._sessions.add(task)
         try:
             await self._session((reader, writer))
-        except BaseException:  # cancelled by stop(), or check() failed: no TLS goodbye to wait for
+            await _close(writer)
+        except asyncio.CancelledError:
+            # stop() ends the session. Returning normally matters: asyncio's stream callback
+            # logs an error for a client task that ends cancelled.
+            writer.transport.abort()
+        except BaseException:
             writer.transport.abort()
             raise
-        else:
-            await _close(writer)
         finally:
             self._sessions.discard(task)
 

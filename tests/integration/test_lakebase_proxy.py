@@ -175,7 +175,9 @@ def test_cancel(
         assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
-def test_stop_closes_everything(cluster: PostgresCluster, credentials: Credentials) -> None:
+def test_stop_closes_everything(
+    cluster: PostgresCluster, credentials: Credentials, caplog: pytest.LogCaptureFixture
+) -> None:
     threads_before = set(threading.enumerate())
     proxy = LakebaseLoginProxy(cluster.socket_dir, cluster.port, credentials.check)
     port = proxy.start()
@@ -184,6 +186,7 @@ def test_stop_closes_everything(cluster: PostgresCluster, credentials: Credentia
     assert conn.execute("SELECT 1").fetchone() == (1,)
     proxy.stop()
     proxy.stop()
+    assert not [record for record in caplog.records if record.name == "asyncio"]
     with pytest.raises(psycopg.OperationalError):
         conn.execute("SELECT 1")
     conn.close()
