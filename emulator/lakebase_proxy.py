@@ -238,9 +238,16 @@ class LakebaseLoginProxy:
         self._sessions.add(task)
         try:
             await self._session((reader, writer))
+            await _close(writer)
+        except asyncio.CancelledError:
+            # stop() ends the session. Returning normally matters: asyncio's stream callback
+            # logs an error for a client task that ends cancelled.
+            writer.transport.abort()
+        except BaseException:
+            writer.transport.abort()
+            raise
         finally:
             self._sessions.discard(task)
-            await _close(writer)
 
     async def _session(self, client: _Stream) -> None:
         """Authenticate the client, then relay it to the cluster."""
@@ -276,8 +283,12 @@ class LakebaseLoginProxy:
         if not await asyncio.to_thread(self._check, role, password):
             raise _Refusal("28P01", f'password authentication failed for user "{role}"')
         backend = await self._open_backend()
-        backend[1].write(packet)
-        await backend[1].drain()
+        try:
+            backend[1].write(packet)
+            await backend[1].drain()
+        except BaseException:
+            backend[1].transport.abort()
+            raise
         return backend
 
     async def _negotiate(self, client: _Stream) -> bytes:
