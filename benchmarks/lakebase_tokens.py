@@ -1,11 +1,13 @@
-"""Opening Lakebase connections through the emulator's password-checking PostgreSQL: minting a
-token for every connection against the app's cached, refreshed-before-expiry token."""
+"""Opening Lakebase connections through the emulator's login proxy (TLS, as PGSSLMODE=require asks):
+minting a token for every connection against the app's cached, refreshed-before-expiry token."""
 
 from collections.abc import Callable
 
 from sqlalchemy import text
 
-from emulator.app import create_emulator
+from emulator.app import create_emulator, emulator_workspace
+from emulator.bundle import load_bundle
+from emulator.provision import app_environment
 from emulator.serve import free_port, serve_in_thread
 from emulator.state import EmulatorState
 from server.adapters.workspace import WorkspaceClients
@@ -21,26 +23,20 @@ def run(compare: Callable[..., None]) -> None:
     """Open CONNECTIONS fresh connections per round, with and without the token cache."""
     workspace = PROJECT_ROOT / "local_workspace_data"
     ensure_models(workspace)
-    state = EmulatorState()
+    bundle = load_bundle(
+        PROJECT_ROOT / "databricks.yml", "dev", {"serving_endpoint": "taxi-fare-regressor"}
+    )
     app = create_emulator(
         Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace),
         free_port(),
-        state,
+        EmulatorState(),
+        bundle,
     )
     with serve_in_thread(app) as url:
-        settings = Settings(
-            _env_file=None,
-            app_mode="databricks",
-            databricks_host=url,
-            databricks_client_id=state.sp_client_id,
-            databricks_client_secret=state.sp_client_secret,
-            databricks_warehouse_id="emulator-warehouse",
-            lakebase_instance_name="emulator-lakebase",
-            pgport=app.state.lakebase.port,
-            pgsslmode="disable",
-            db_pool_size=1,
-            db_max_overflow=0,
+        env = app_environment(
+            app.state.deployment, bundle.app_yaml, url, emulator_workspace(app), 8000
         )
+        settings = Settings.from_environment(env, db_pool_size=1, db_max_overflow=0)
         target = lakebase_target(settings, WorkspaceClients(settings).service_principal)
         assert target is not None
         database = build_database(settings, target)

@@ -9,8 +9,8 @@ from emulator import scopes
 from emulator.auth import Caller, require_scope
 from emulator.errors import DatabricksError, not_found, permission_denied
 from emulator.workspace import EmulatorWorkspace
-from server.models.catalog import TableMeta
 from server.local_workspace.grants import Grants, Privilege
+from server.models.catalog import TableMeta
 
 router = APIRouter(prefix="/api/2.1/unity-catalog")
 

@@ -4,8 +4,9 @@ One `Settings` object is built at start-up (never at import time) and passed dow
 Field names match environment variable names case-insensitively (`app_mode` ← `APP_MODE`).
 """
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -102,6 +103,13 @@ class Settings(BaseSettings):
                 "PGHOST is set without PGPASSWORD: for Lakebase, set LAKEBASE_ENDPOINT "
                 "(app.yaml: valueFrom: postgres) so the app can mint OAuth tokens"
             )
+
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str], **overrides: Any) -> "Settings":
+        """Settings from exactly `environment` (as Databricks Apps starts the app), ignoring this
+        process's environment and `.env` files."""
+        values: dict[str, Any] = {k.lower(): v for k, v in environment.items()}
+        return cls.model_validate(values | overrides)
 
     @property
     def mode(self) -> Mode:

@@ -83,9 +83,12 @@ class Emulator:
         from emulator.state import Principal
 
         token, _ = self.state.issue(Principal(email, email.split("@")[0]))
-        env = {k.lower(): v for k, v in self.app_environment().items()}
-        env |= {"databricks_client_id": None, "databricks_client_secret": None}
-        return Settings(_env_file=None, **env, databricks_token=token)
+        return Settings.from_environment(
+            self.app_environment(),
+            databricks_client_id=None,
+            databricks_client_secret=None,
+            databricks_token=token,
+        )
 
     def app_environment(self) -> dict[str, str]:
         """The environment Databricks Apps would give the deployed app."""
@@ -124,8 +127,9 @@ def emulator_url(emulator: Emulator) -> str:
 def databricks_settings(emulator: Emulator) -> Settings:
     """Settings for databricks mode against the emulator: exactly the environment Databricks Apps
     gives the deployed bundle (the app's SP, its warehouse, its Lakebase Autoscaling endpoint)."""
-    env = {k.lower(): v for k, v in emulator.app_environment().items()}
-    return Settings(_env_file=None, **env, sdk_retry_timeout_seconds=5, sdk_http_timeout_seconds=20)
+    return Settings.from_environment(
+        emulator.app_environment(), sdk_retry_timeout_seconds=5, sdk_http_timeout_seconds=20
+    )
 
 
 def app_client(app: FastAPI) -> TestClient:

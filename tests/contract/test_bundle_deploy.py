@@ -42,7 +42,7 @@ def deployed_app(bundle: Bundle, workspace_dir: Path) -> Iterator[tuple[TestClie
         env = app_environment(
             emulator.state.deployment, bundle.app_yaml, url, emulator_workspace(emulator), 8000
         )
-        app_settings = Settings(_env_file=None, **{k.lower(): v for k, v in env.items()})
+        app_settings = Settings.from_environment(env)
         with app_client(create_app(app_settings)) as client:
             yield client, state
 
