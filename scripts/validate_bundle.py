@@ -365,6 +365,9 @@ POSTGRES_BRANCH = Obj(
         "ttl": DURATION,
     },
     required=("branch_id", "parent"),
+    # The field descriptions: no_expiry, ttl and expire_time are mutually exclusive, and a new
+    # branch needs an expiration policy (CLI docs, `postgres create-branch`).
+    one_of=("no_expiry", "ttl", "expire_time"),
 )
 
 POSTGRES_ENDPOINT = Obj(
@@ -964,6 +967,86 @@ def check_app(path: str, app: dict[str, Any]) -> list[str]:
     return problems
 
 
+def seconds(value: Any) -> float | None:
+    """The seconds of a literal duration such as "300s"."""
+    text = literal(value)
+    return float(text[:-1]) if text and DURATION_FORMAT.match(text) else None
+
+
+def check_range(value: Any, low: float, high: float, path: str) -> list[str]:
+    """A literal number or duration lies in [low, high]."""
+    number = seconds(value) if isinstance(value, str) else value
+    if not isinstance(number, int | float) or isinstance(number, bool) or low <= number <= high:
+        return []
+    bounds = "..".join(str(int(b)) if b == int(b) else str(b) for b in (low, high))
+    return [f"{path}: {describe(value)} is outside {bounds}"]
+
+
+def check_compute(settings: dict[str, Any], path: str) -> list[str]:
+    """Compute unit limits and suspension of an endpoint or a project's endpoint defaults.
+
+    PostgresEndpoint field descriptions: min >= 0.5, max <= 64, max - min <= 16; the suspend
+    timeout lies in 60s..604800s and excludes no_suspension.
+    """
+    low, high = settings.get("autoscaling_limit_min_cu"), settings.get("autoscaling_limit_max_cu")
+    problems = check_range(low, 0.5, 64, f"{path}.autoscaling_limit_min_cu")
+    problems += check_range(high, 0.5, 64, f"{path}.autoscaling_limit_max_cu")
+    if isinstance(low, int | float) and isinstance(high, int | float) and not 0 <= high - low <= 16:
+        problems.append(
+            f"{path}: autoscaling_limit_max_cu - autoscaling_limit_min_cu must lie in 0..16"
+        )
+    timeout = settings.get("suspend_timeout_duration")
+    problems += check_range(timeout, 60, 604800, f"{path}.suspend_timeout_duration")
+    if timeout is not None and "no_suspension" in settings:
+        problems.append(f"{path}: no_suspension and suspend_timeout_duration exclude each other")
+    return problems
+
+
+def check_id(value: Any, path: str) -> list[str]:
+    """A literal project, branch or endpoint id is 1-63 lowercase letters, digits, hyphens."""
+    text = literal(value)
+    if text is None or re.match(r"^[a-z][a-z0-9-]{0,62}$", text):
+        return []
+    return [
+        f"{path}: {describe(value)} must be 1-63 lowercase letters, digits or hyphens, "
+        "starting with a letter"
+    ]
+
+
+def check_postgres(view: dict[str, Any]) -> list[str]:
+    """Lakebase Autoscaling ids, parents, compute limits, retention and expiration."""
+    problems = []
+    for path, project in items(view, "postgres_projects"):
+        problems += check_id(project.get("project_id"), f"{path}.project_id")
+        defaults = project.get("default_endpoint_settings")
+        problems += (
+            check_compute(defaults, f"{path}.default_endpoint_settings")
+            if isinstance(defaults, dict)
+            else []
+        )
+        # PostgresProject.history_retention_duration description: 2 to 35 days.
+        problems += check_range(
+            project.get("history_retention_duration"),
+            172800,
+            3024000,
+            f"{path}.history_retention_duration",
+        )
+    for path, branch in items(view, "postgres_branches"):
+        problems += check_id(branch.get("branch_id"), f"{path}.branch_id")
+        problems += check_name_format(
+            branch.get("parent"), PROJECT_NAME, f"{path}.parent", "project"
+        )
+        if branch.get("no_expiry") is False:
+            problems.append(f"{path}.no_expiry: false is invalid; set ttl or expire_time instead")
+    for path, endpoint in items(view, "postgres_endpoints"):
+        problems += check_id(endpoint.get("endpoint_id"), f"{path}.endpoint_id")
+        problems += check_name_format(
+            endpoint.get("parent"), BRANCH_NAME, f"{path}.parent", "branch"
+        )
+        problems += check_compute(endpoint, path)
+    return problems
+
+
 def check_rules(view: dict[str, Any]) -> list[str]:
     """Rules that tie fields together or constrain a string's format."""
     problems = []
@@ -973,17 +1056,9 @@ def check_rules(view: dict[str, Any]) -> list[str]:
         wrong_kind = kind is None or literal(kind) not in (None, "PRO")
         if warehouse.get("enable_serverless_compute") is True and wrong_kind:
             problems.append(f"{path}.warehouse_type: serverless compute needs warehouse_type PRO")
-    for path, branch in items(view, "postgres_branches"):
-        problems += check_name_format(
-            branch.get("parent"), PROJECT_NAME, f"{path}.parent", "project"
-        )
-    for path, endpoint in items(view, "postgres_endpoints"):
-        problems += check_name_format(
-            endpoint.get("parent"), BRANCH_NAME, f"{path}.parent", "branch"
-        )
     for path, app in items(view, "apps"):
         problems += check_app(path, app)
-    return problems
+    return problems + check_postgres(view)
 
 
 def check_targets(doc: dict[str, Any]) -> list[str]:

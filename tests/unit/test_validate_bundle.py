@@ -270,6 +270,57 @@ BUNDLE_CASES: list[tuple[str, Edit, str]] = [
         "database_instances.db.capacity: 'CU_3' is not one of CU_1, CU_2, CU_4, CU_8",
     ),
     (
+        "branch without an expiration policy",
+        lambda d: d["resources"]["postgres_branches"]["main"].pop("no_expiry"),
+        "postgres_branches.main: exactly one of no_expiry / ttl / expire_time is required",
+    ),
+    (
+        "branch with no_expiry false",
+        lambda d: d["resources"]["postgres_branches"]["main"].update(no_expiry=False),
+        "postgres_branches.main.no_expiry: false is invalid",
+    ),
+    (
+        "endpoint id with capitals",
+        lambda d: d["resources"]["postgres_endpoints"]["primary"].update(endpoint_id="Primary"),
+        "postgres_endpoints.primary.endpoint_id: 'Primary' must be 1-63 lowercase letters",
+    ),
+    (
+        "compute units below the minimum",
+        lambda d: d["resources"]["postgres_endpoints"]["primary"].update(
+            autoscaling_limit_min_cu=0.25
+        ),
+        "postgres_endpoints.primary.autoscaling_limit_min_cu: 0.25 is outside 0.5..64",
+    ),
+    (
+        "compute unit range wider than 16",
+        lambda d: d["resources"]["postgres_endpoints"]["primary"].update(
+            autoscaling_limit_max_cu=32
+        ),
+        "postgres_endpoints.primary: autoscaling_limit_max_cu - autoscaling_limit_min_cu must "
+        "lie in 0..16",
+    ),
+    (
+        "suspend timeout under a minute",
+        lambda d: d["resources"]["postgres_projects"]["app_lakebase"][
+            "default_endpoint_settings"
+        ].update(suspend_timeout_duration="30s"),
+        "default_endpoint_settings.suspend_timeout_duration: '30s' is outside 60..604800",
+    ),
+    (
+        "suspend timeout with no_suspension",
+        lambda d: d["resources"]["postgres_projects"]["app_lakebase"][
+            "default_endpoint_settings"
+        ].update(no_suspension=True),
+        "default_endpoint_settings: no_suspension and suspend_timeout_duration exclude each other",
+    ),
+    (
+        "history retention of one day",
+        lambda d: d["resources"]["postgres_projects"]["app_lakebase"].update(
+            history_retention_duration="86400s"
+        ),
+        "history_retention_duration: '86400s' is outside 172800..3024000",
+    ),
+    (
         "missing bundle name",
         lambda d: d["bundle"].pop("name"),
         "bundle: missing required field 'name'",
