@@ -1197,16 +1197,42 @@ class StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
         return dict(super().construct_mapping(node, deep=deep))
 
 
+MAX_NODES = 100_000
+
+
+def too_large(doc: Any) -> bool:
+    """Whether the document, with its aliases expanded, has more than MAX_NODES values.
+
+    A recursive alias expands without end and an alias bomb expands exponentially: both are cut
+    off here before anything walks the document.
+    """
+    stack, count = [doc], 0
+    while stack and count <= MAX_NODES:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count > MAX_NODES
+
+
 def load(path: Path) -> tuple[Any, str | None]:
     """The parsed YAML document, or why it could not be read."""
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        return None, f"cannot read: {exc.strerror or exc}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot read: {getattr(exc, 'strerror', None) or exc}"
     try:
-        return yaml.load(text, Loader=StrictLoader), None  # noqa: S506 (a SafeLoader subclass)
+        doc = yaml.load(text, Loader=StrictLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         return None, "not valid YAML: " + " ".join(str(exc).split())
+    if too_large(doc):
+        return (
+            None,
+            f"more than {MAX_NODES} values once aliases are expanded (or a recursive alias)",
+        )
+    return doc, None
 
 
 def validate(bundle_path: Path, app_path: Path) -> tuple[list[str], str]:

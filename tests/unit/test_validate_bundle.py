@@ -376,6 +376,33 @@ def test_repeated_yaml_key_fails(tmp_path: Path) -> None:
     assert "key 'warehouse_type' appears twice in one mapping" in problems[0]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("bundle: &b {name: x, self: *b}\n", id="recursive alias"),
+        pytest.param(
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+                for p, n in zip("abcdef", "bcdefg", strict=True)
+            ),
+            id="alias bomb",
+        ),
+    ],
+)
+def test_expanding_yaml_fails(tmp_path: Path, text: str) -> None:
+    problems, _ = run(tmp_path, bundle=text)
+    assert len(problems) == 1
+    assert "once aliases are expanded" in problems[0]
+
+
+def test_binary_file_fails(tmp_path: Path) -> None:
+    (tmp_path / "databricks.yml").write_bytes(b"\xff\xfe\x00bundle")
+    problems, _ = validate_bundle.validate(tmp_path / "databricks.yml", FIXTURES / "app.yaml")
+    assert len(problems) == 1
+    assert "cannot read" in problems[0]
+
+
 def test_invalid_yaml_fails(tmp_path: Path) -> None:
     problems, _ = run(tmp_path, bundle="bundle: [unclosed\n")
     assert len(problems) == 1
