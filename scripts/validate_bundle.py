@@ -799,18 +799,18 @@ def merge(base: Any, override: Any) -> Any:
 
 def target_variables(
     declared: dict[str, Any], overrides: Any, path: str
-) -> tuple[dict[str, dict[str, Any]], list[str]]:
+) -> tuple[dict[str, Any], list[str]]:
     """The variables as one target sees them, and problems with the target's values."""
-    variables: dict[str, dict[str, Any]] = {
-        name: dict(spec) if isinstance(spec, dict) else {} for name, spec in declared.items()
+    variables: dict[str, Any] = {
+        name: dict(spec) if isinstance(spec, dict) else spec for name, spec in declared.items()
     }
     problems: list[str] = []
     for name, value in (overrides or {}).items() if isinstance(overrides, dict) else ():
         if name not in variables:
             problems.append(f"{child(path, name)}: variable {name!r} is not declared in variables")
-            continue
-        is_full = isinstance(value, dict) and ({"default", "lookup"} & set(value))
-        variables[name].update(value if is_full else {"default": value})
+        elif isinstance(variables[name], dict):
+            is_full = isinstance(value, dict) and ({"default", "lookup"} & set(value))
+            variables[name].update(value if is_full else {"default": value})
     return variables, problems
 
 

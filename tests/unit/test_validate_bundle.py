@@ -321,6 +321,11 @@ BUNDLE_CASES: list[tuple[str, Edit, str]] = [
         "history_retention_duration: '86400s' is outside 172800..3024000",
     ),
     (
+        "variable that is not a mapping",
+        lambda d: d["variables"].update(region="eu"),
+        "variables.region: expected a mapping, found 'eu'",
+    ),
+    (
         "missing bundle name",
         lambda d: d["bundle"].pop("name"),
         "bundle: missing required field 'name'",
