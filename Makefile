@@ -10,7 +10,8 @@ export MLFLOW_DISABLE_TELEMETRY := true
 CLIENT_EXISTS := $(wildcard client/package.json)
 
 .PHONY: run test install workspace client lint fmt typecheck test-unit test-integration \
-	test-contract test-e2e emulator dev migrate bench deploy-rehearsal clean client-api client-typecheck requirements lighthouse
+	test-contract test-e2e emulator dev migrate bench deploy-rehearsal clean client-api \
+	client-typecheck requirements lighthouse validate-bundle
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -51,7 +52,10 @@ run: install client workspace ## start the app on http://127.0.0.1:8000 (embedde
 emulator: install ## run the Databricks REST emulator on http://127.0.0.1:8787
 	$(PY) -m emulator
 
-lint: install
+validate-bundle: install ## check databricks.yml and app.yaml against the bundle schema's facts, offline
+	$(PY) -m scripts.validate_bundle
+
+lint: install validate-bundle
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
