@@ -1183,7 +1183,7 @@ def validate_app_yaml(doc: Any, views: dict[str, dict[str, Any]]) -> list[str]:
 # Files
 
 
-class StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
+class StrictLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses a mapping with the same key twice."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
