@@ -3,6 +3,7 @@ repository's bundle deployed, and print the environment Databricks Apps would gi
 
 import argparse
 import logging
+from pathlib import Path
 
 import uvicorn
 
@@ -29,6 +30,12 @@ def main() -> None:
         default=["serving_endpoint=taxi-fare-regressor"],
         help="bundle variable NAME=VALUE (as `databricks bundle deploy --var`)",
     )
+    parser.add_argument(
+        "--env-file",
+        default=".emulator.env",
+        help="where to write the app's environment (for `env $(cat FILE) python -m server`)",
+    )
+    parser.add_argument("--app-port", type=int, default=8001, help="DATABRICKS_APP_PORT to give")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("pgserver").setLevel(logging.WARNING)
@@ -37,10 +44,13 @@ def main() -> None:
     bundle = load_bundle(PROJECT_ROOT / "databricks.yml", args.target, _variables(args.var))
     app = create_emulator(settings, args.lakebase_port, bundle=bundle)
     url = f"http://127.0.0.1:{args.port}"
-    env = app_environment(app.state.deployment, bundle.app_yaml, url, emulator_workspace(app), 8000)
+    ws = emulator_workspace(app)
+    env = app_environment(app.state.deployment, bundle.app_yaml, url, ws, args.app_port)
+    env["HOST"] = "127.0.0.1"  # app.yaml listens on every interface; by hand, loopback is enough
+    Path(args.env_file).write_text("".join(f"{k}={v}\n" for k, v in env.items()))
     print(f"Databricks REST emulator on {url}, bundle target {args.target} deployed.")
-    print("The app's environment on Databricks Apps:")
-    print("  " + " ".join(f"{k}={v}" for k, v in env.items()))
+    print(f"The app's environment on Databricks Apps is in {args.env_file}; start the app with")
+    print(f"  env $(cat {args.env_file}) .venv/bin/python -m server")
     uvicorn.run(app, host="127.0.0.1", port=args.port)
 
 
