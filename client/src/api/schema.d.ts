@@ -237,7 +237,7 @@ export interface paths {
         };
         /**
          * Me
-         * @description Who is calling, their groups and the app's mode.
+         * @description Who is calling, their groups, the app's mode and whose permissions its calls use.
          */
         get: operations["user_me"];
         put?: never;
@@ -557,6 +557,12 @@ export interface components {
         };
         /** UserInfo */
         UserInfo: {
+            /**
+             * Acting As
+             * @description Whose permissions the app's calls to Databricks use: the user's own (a user token was forwarded, or local mode), or the app's service principal (user authorization is off), which sees only what was granted to it.
+             * @enum {string}
+             */
+            acting_as: "user" | "app_service_principal";
             /** Display Name */
             display_name: string;
             /** Groups */
