@@ -5,7 +5,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks import lakebase_tokens, uc_paging
+from benchmarks import identity_check, lakebase_tokens, uc_paging
 
 Trial = Callable[[], object]
 
@@ -32,6 +32,7 @@ def main() -> None:
     """Run every benchmark."""
     uc_paging.run(compare)
     lakebase_tokens.run(compare)
+    identity_check.run(compare)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,60 @@
+"""The cost of checking that a forwarded user token belongs to the forwarded user: resolving the
+caller from headers alone (user authorization off) against headers plus the cached token profile
+(what every request with a token does after its first)."""
+
+import asyncio
+from collections.abc import Callable
+
+from emulator.app import create_emulator, emulator_workspace
+from emulator.bundle import load_bundle
+from emulator.provision import app_environment
+from emulator.serve import free_port, serve_in_thread
+from emulator.state import EmulatorState, Principal
+from server.adapters.identity.databricks import DatabricksIdentityProvider
+from server.adapters.workspace import WorkspaceClients
+from server.config import PROJECT_ROOT, Settings
+from server.local_workspace.setup import ensure_models
+
+RESOLVES = 2000
+EMAIL = "alice@example.com"
+
+
+def run(compare: Callable[..., None]) -> None:
+    """RESOLVES identity resolutions per round, without and with a forwarded token."""
+    workspace = PROJECT_ROOT / "local_workspace_data"
+    ensure_models(workspace)
+    bundle = load_bundle(
+        PROJECT_ROOT / "databricks.yml", "dev", {"serving_endpoint": "taxi-fare-regressor"}
+    )
+    state = EmulatorState()
+    app = create_emulator(
+        Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace),
+        free_port(),
+        state,
+        bundle,
+    )
+    with serve_in_thread(app) as url:
+        env = app_environment(
+            app.state.deployment, bundle.app_yaml, url, emulator_workspace(app), 8000
+        )
+        provider = DatabricksIdentityProvider(WorkspaceClients(Settings.from_environment(env)))
+        token, _ = state.issue_user_token(Principal(EMAIL, "alice"))
+        plain = {"x-forwarded-email": EMAIL}
+        with_token = plain | {"x-forwarded-access-token": token}
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(provider.resolve(with_token))  # the first request reads SCIM Me
+
+        def resolve_many(headers: dict[str, str]) -> None:
+            async def many() -> None:
+                for _ in range(RESOLVES):
+                    await provider.resolve(headers)
+
+            loop.run_until_complete(many())
+
+        compare(
+            f"Identity: {RESOLVES} requests resolved",
+            ("headers only (no user token)", lambda: resolve_many(plain)),
+            ("headers + token owner check (cached)", lambda: resolve_many(with_token)),
+            rounds=5,
+        )
+        loop.close()
