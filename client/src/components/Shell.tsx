@@ -1,6 +1,7 @@
 import { Tag, Typography, useDesignSystemTheme } from "@databricks/design-system";
 import type { ReactNode } from "react";
 import type { Schemas } from "../api/client";
+import { ActingAsNotice } from "./ActingAsNotice";
 import { SECTIONS, type SectionPath } from "../routes";
 
 type ShellProps = {
@@ -60,6 +61,7 @@ export function Shell({ user, path, navigate, children }: ShellProps) {
           </ul>
         </nav>
         <main id="main" tabIndex={-1} style={{ flex: 1, padding: 24, maxWidth: 1400, overflowX: "auto" }}>
+          <ActingAsNotice user={user} />
           {children}
         </main>
       </div>
