@@ -23,7 +23,7 @@ class Clock:
 
     def __init__(self, now: float = 1_000_000.0) -> None:
         self.now = now
-        self.elapsed = 0.0
+        self.elapsed = 100.0
 
     def time(self) -> float:
         return self.now
