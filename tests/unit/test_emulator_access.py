@@ -238,6 +238,30 @@ def test_a_malformed_basic_header_is_401_not_500(client: TestClient, encoded: st
     assert response.json()["error_code"] == "invalid_client"
 
 
+def test_base64_with_foreign_characters_is_refused(
+    client: TestClient, state: EmulatorState
+) -> None:
+    encoded = basic(state.sp_client_id, state.sp_client_secret)["Authorization"].split()[1]
+    response = client.post(
+        "/oidc/v1/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {encoded[:4]}*{encoded[4:]}"},
+    )
+    assert response.status_code == 401
+
+
+def test_a_malformed_basic_header_leaves_the_form_credentials(
+    client: TestClient, state: EmulatorState
+) -> None:
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": state.sp_client_id,
+        "client_secret": state.sp_client_secret,
+    }
+    response = client.post("/oidc/v1/token", data=form, headers={"Authorization": "Basic abc"})
+    assert response.status_code == 200
+
+
 def test_basic_credentials_need_the_basic_scheme(client: TestClient, state: EmulatorState) -> None:
     encoded = basic(state.sp_client_id, state.sp_client_secret)["Authorization"].split()[1]
     response = client.post(
