@@ -11,7 +11,7 @@ CLIENT_EXISTS := $(wildcard client/package.json)
 
 .PHONY: run test install workspace client lint fmt typecheck test-unit test-integration \
 	test-contract test-e2e emulator dev migrate bench deploy-rehearsal clean client-api \
-	client-typecheck requirements lighthouse validate-bundle
+	client-typecheck requirements lighthouse validate-bundle mutation
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -87,8 +87,11 @@ deploy-rehearsal: install client workspace ## deploy the bundle to the strict em
 bench: install workspace
 	$(PY) -m benchmarks
 
+mutation: install ## mutation testing of the security-critical modules (mutmut; ~5 min, not in `make test`)
+	$(PY) -m scripts.mutation
+
 clean:
-	rm -rf .venv .tools local_workspace_data test-output
+	rm -rf .venv .tools local_workspace_data test-output mutants
 
 migrate: install ## apply Alembic migrations to the configured database
 	$(PY) -m alembic upgrade head

@@ -1,6 +1,8 @@
 """Discovery, OIDC M2M tokens, SCIM `Me`, and the token → principal check every route uses."""
 
 import base64
+import binascii
+import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -98,7 +100,11 @@ def _basic_credentials(request: Request) -> tuple[str, str]:
     scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "basic":
         return "", ""
-    client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""  # a malformed header authenticates nobody: 401, not 500
+    client_id, _, secret = decoded.partition(":")
     return client_id, secret
 
 
@@ -122,7 +128,8 @@ async def token(
 async def scim_me(principal: Caller, state: StateDep, request: Request) -> dict[str, Any]:
     groups = request.app.state.grants.groups_of(principal.name)
     return {
-        "id": str(abs(hash(principal.name)) % 10**15),
+        # Stable across restarts, as a workspace's user ids are (Python's hash() is not).
+        "id": str(int(hashlib.sha256(principal.name.encode()).hexdigest(), 16) % 10**15),
         "userName": principal.name,
         "displayName": principal.display_name,
         "active": True,

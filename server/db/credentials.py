@@ -31,7 +31,8 @@ Minter = Callable[[], Credential]
 
 
 def _epoch(rfc3339: str) -> float:
-    return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
+    # Python 3.11's fromisoformat reads RFC 3339, the `Z` suffix included.
+    return datetime.fromisoformat(rfc3339).timestamp()
 
 
 def provisioned_minter(client: "WorkspaceClient", instance_name: str) -> Minter:

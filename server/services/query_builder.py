@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from server.errors import InvalidQuery
 from server.local_workspace.sql_dialect import Parameter
 from server.models.catalog import TableMeta
-from server.models.unity_catalog import FilterValue, QueryRequest
+from server.models.unity_catalog import QueryRequest
 
 TOTAL_COLUMN = "__total_row_count"
 _UNORDERABLE = frozenset({"ARRAY", "MAP", "STRUCT", "VARIANT", "BINARY", "GEOGRAPHY", "GEOMETRY"})
@@ -33,14 +33,14 @@ def full_name(meta: TableMeta) -> str:
     return ".".join(quote(p) for p in (meta.catalog, meta.schema, meta.name))
 
 
-def _parameter(name: str, value: FilterValue) -> Parameter:
+def _parameter(name: str, value: str | int | float | bool) -> Parameter:
     if isinstance(value, bool):
         return Parameter(name, "true" if value else "false", "BOOLEAN")
     if isinstance(value, int):
         return Parameter(name, str(value), "BIGINT")
     if isinstance(value, float):
         return Parameter(name, repr(value), "DOUBLE")
-    return Parameter(name, None if value is None else str(value), "STRING")
+    return Parameter(name, str(value), "STRING")
 
 
 def _where(meta: TableMeta, request: QueryRequest) -> tuple[str, list[Parameter]]:
