@@ -6,6 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+# The MLflow scoring protocol's body keys: a request carries exactly one of them.
+SCORING_FORMATS = ("dataframe_split", "dataframe_records", "instances", "inputs")
+
 
 class EndpointState(StrEnum):
     CREATING = "CREATING"

@@ -38,9 +38,8 @@ from server.errors import (
     PermissionDenied,
     TableNotFound,
 )
-from server.local_workspace.sql_dialect import Parameter
-from server.local_workspace.values import parse_wire
 from server.models.catalog import ColumnMeta, TableMeta
+from server.models.sql import Parameter, parse_wire
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
