@@ -8,6 +8,7 @@ from fastapi.routing import APIRoute
 
 from server.api.error_handlers import register_error_handlers
 from server.api.middleware import RequestContextMiddleware
+from server.api.openapi import install_openapi
 from server.api.routes import health, model_serving, preferences, unity_catalog, user
 from server.api.static import mount_client
 from server.bootstrap import build_backends
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
         model_serving.router,
     ):
         app.include_router(router)
+    install_openapi(app)
     mount_client(app, settings.static_dir)
     return app
 
