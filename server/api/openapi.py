@@ -30,11 +30,13 @@ PAYLOAD_TOO_LARGE = (413, "PAYLOAD_TOO_LARGE")
 INTERNAL_ERROR = (500, "INTERNAL_ERROR")
 
 _REQUEST_ID_HEADER = {
+    "required": True,
     "description": "The request's id (the caller's X-Request-ID when well-formed); quote it "
     "when reporting a problem.",
     "schema": {"type": "string"},
 }
 _RETRY_AFTER_HEADER = {
+    "required": True,
     "description": "Seconds to wait before retrying.",
     "schema": {"type": "integer"},
 }

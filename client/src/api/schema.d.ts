@@ -646,7 +646,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -657,7 +657,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -668,7 +668,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -679,7 +679,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -690,9 +690,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -716,7 +716,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -727,7 +727,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -738,7 +738,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -749,7 +749,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -760,7 +760,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -771,7 +771,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -782,9 +782,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -808,7 +808,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -819,7 +819,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -830,7 +830,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -841,7 +841,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -852,9 +852,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -880,7 +880,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -891,7 +891,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -902,7 +902,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -913,7 +913,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -924,7 +924,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -935,7 +935,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -946,7 +946,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -957,7 +957,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -968,7 +968,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -979,9 +979,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -992,7 +992,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1016,7 +1016,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1027,7 +1027,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1038,7 +1038,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1049,7 +1049,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1060,9 +1060,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1088,7 +1088,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1099,7 +1099,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1110,7 +1110,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1121,7 +1121,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1132,7 +1132,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1143,7 +1143,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1154,9 +1154,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1180,7 +1180,7 @@ export interface operations {
             204: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1189,7 +1189,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1200,7 +1200,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1211,7 +1211,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1222,7 +1222,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1233,9 +1233,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1257,7 +1257,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1268,7 +1268,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1279,7 +1279,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1290,7 +1290,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1301,7 +1301,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1312,7 +1312,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1323,9 +1323,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1351,7 +1351,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1362,7 +1362,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1373,7 +1373,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1384,7 +1384,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1395,7 +1395,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1406,7 +1406,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1417,7 +1417,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1428,7 +1428,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1439,9 +1439,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1466,7 +1466,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1477,7 +1477,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1488,7 +1488,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1499,7 +1499,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1510,7 +1510,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1521,7 +1521,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1532,7 +1532,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1543,9 +1543,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1572,7 +1572,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1583,7 +1583,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1594,7 +1594,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1605,7 +1605,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1616,7 +1616,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1627,7 +1627,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1638,7 +1638,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1649,9 +1649,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1678,7 +1678,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1689,7 +1689,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1700,7 +1700,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1711,7 +1711,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1722,7 +1722,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1733,7 +1733,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1744,7 +1744,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1755,9 +1755,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1779,7 +1779,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1790,7 +1790,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1801,7 +1801,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1812,9 +1812,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1836,7 +1836,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1847,7 +1847,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1869,7 +1869,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1880,7 +1880,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1891,9 +1891,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
-                    "X-Request-ID"?: string;
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
