@@ -45,7 +45,9 @@ def serving(
 def request(timeout_seconds: float = 5, inputs: object = None) -> InvokeRequest:
     """An invocation; sub-second timeouts bypass the API's 1 s minimum so tests stay fast."""
     return InvokeRequest.model_construct(
-        endpoint_name="fare", inputs=inputs or {"x": 1.5}, timeout_seconds=timeout_seconds
+        endpoint_name="fare",
+        inputs=inputs or {"x": 1.5},
+        timeout_seconds=timeout_seconds,  # type: ignore[arg-type]
     )
 
 
@@ -123,7 +125,10 @@ async def test_a_page_of_a_table_carries_the_total_count() -> None:
     catalog = FakeCatalogReader()
     catalog.add(table("orders", {"id": "LONG", "total": "DOUBLE"}), [[1, 9.5], [2, 3.0]])
     result = await UnityCatalogService(catalog, 1.0).query(
-        ALICE, QueryRequest(catalog="main", schema="sales", table="orders", limit=10)
+        ALICE,
+        QueryRequest.model_validate(
+            {"catalog": "main", "schema": "sales", "table": "orders", "limit": 10}
+        ),
     )
     assert result.rows == [{"id": 1, "total": 9.5}, {"id": 2, "total": 3.0}]
     assert result.total_row_count == 2
