@@ -55,9 +55,10 @@ emulator: install ## run the Databricks REST emulator on http://127.0.0.1:8787
 validate-bundle: install ## check databricks.yml and app.yaml against the bundle schema's facts, offline
 	$(PY) -m scripts.validate_bundle
 
-lint: install validate-bundle
+lint: install validate-bundle ## ruff, formatting and the import contracts (pyproject.toml [tool.importlinter])
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache --no-logo
 
 fmt: install
 	$(PY) -m ruff format .

@@ -21,8 +21,9 @@ from emulator.state import Principal
 from emulator.unity_catalog import GrantsDep, WorkspaceDep
 from emulator.workspace import EmulatorWorkspace, StatementRecord, Warehouse
 from server.local_workspace.grants import Grants
-from server.local_workspace.sql_dialect import Parameter, table_references
+from server.local_workspace.sql_dialect import table_references
 from server.local_workspace.values import wire_string
+from server.models.sql import Parameter
 
 router = APIRouter(prefix="/api/2.0/sql", dependencies=[require_scope(scopes.SQL)])
 _READ_STATEMENT = re.compile(r"^\s*(select|with)\b", re.I)

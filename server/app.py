@@ -8,9 +8,10 @@ from fastapi.routing import APIRoute
 
 from server.api.error_handlers import register_error_handlers
 from server.api.middleware import RequestContextMiddleware
+from server.api.openapi import install_openapi
 from server.api.routes import health, model_serving, preferences, unity_catalog, user
 from server.api.static import mount_client
-from server.bootstrap import build_backends
+from server.bootstrap import Backends, build_backends
 from server.config import Settings
 
 
@@ -20,13 +21,18 @@ def operation_id(route: APIRoute) -> str:
     return f"{tag}_{route.name}".replace("-", "_")
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the FastAPI app for these settings."""
+def create_app(settings: Settings, backends: Backends | None = None) -> FastAPI:
+    """Build the FastAPI app for these settings; with `backends` (prepared by the caller, e.g. on
+    the unit tier's fakes) the app uses them instead of building its own from the settings."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with build_backends(settings) as backends:
+        if backends is not None:
             app.state.backends = backends
+            yield
+            return
+        async with build_backends(settings) as built:
+            app.state.backends = built
             yield
 
     app = FastAPI(
@@ -46,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
         model_serving.router,
     ):
         app.include_router(router)
+    install_openapi(app)
     mount_client(app, settings.static_dir)
     return app
 

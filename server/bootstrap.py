@@ -35,7 +35,7 @@ class Backends:
     unity_catalog: UnityCatalogService
     preferences: PreferencesService
     model_serving: ModelServingService
-    database: Database
+    database: Database | None = None
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
 

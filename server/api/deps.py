@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from server.adapters.identity.base import User
+from server.api.openapi import declare_dependency_errors
 from server.bootstrap import Backends
+from server.errors import AuthRequired, ServiceUnavailable
 from server.observability.context import user_id_var
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
@@ -29,6 +31,9 @@ async def get_current_user(request: Request, backends: BackendsDep) -> User:
     return user
 
 
+# Identity: no proxy headers or a token of someone else (401); the workspace cannot say whose the
+# forwarded token is (503).
+declare_dependency_errors(get_current_user, AuthRequired, ServiceUnavailable)
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 

@@ -6,7 +6,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from server.db.engine import Database
+from server.db.jsonb import without_nul
 from server.db.orm import ModelInferenceLogRow, UserPreferenceRow
+from server.models.model_serving import InferenceLogEntry, InferenceRecord
 
 
 class PreferenceRepository:
@@ -56,12 +58,20 @@ class InferenceLogRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def add(self, **fields: Any) -> None:
-        """Write one inference log row."""
+    def add(self, record: InferenceRecord) -> None:
+        """Write one inference log row (NUL characters, which JSONB cannot hold, become U+FFFD)."""
+        row = ModelInferenceLogRow(
+            **{
+                **vars(record),
+                "status": record.status.value,
+                "inputs": without_nul(record.inputs),
+                "predictions": without_nul(record.predictions),
+            }
+        )
         with self._db.session("inference_log.add") as session:
-            session.add(ModelInferenceLogRow(**fields))
+            session.add(row)
 
-    def recent(self, user_id: str, limit: int) -> list[ModelInferenceLogRow]:
+    def recent(self, user_id: str, limit: int) -> list[InferenceLogEntry]:
         """The user's most recent invocations, newest first."""
         query = (
             select(ModelInferenceLogRow)
@@ -70,6 +80,4 @@ class InferenceLogRepository:
             .limit(limit)
         )
         with self._db.session("inference_log.recent") as session:
-            rows = list(session.scalars(query))
-            session.expunge_all()
-            return rows
+            return [InferenceLogEntry.model_validate(r) for r in session.scalars(query)]

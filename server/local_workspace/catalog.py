@@ -9,13 +9,13 @@ import duckdb
 
 from server.local_workspace.sql_dialect import (
     CATALOG_PREFIX,
-    Parameter,
     duck_catalog,
     duckdb_parameters,
     to_duckdb,
 )
 from server.local_workspace.values import uc_type
 from server.models.catalog import ColumnMeta, TableMeta
+from server.models.sql import Parameter
 
 HIDDEN_SCHEMAS = frozenset({"_uc", "information_schema", "pg_catalog"})
 

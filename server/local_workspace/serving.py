@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from server.models.model_serving import SCORING_FORMATS
+
 if TYPE_CHECKING:
     import pandas as pd
 
 EndpointState = Literal["CREATING", "READY", "UPDATING", "FAILED"]
-SCORING_FORMATS = ("dataframe_split", "dataframe_records", "instances", "inputs")
 _JSON_TYPES = {
     "double": {"type": "number"},
     "float": {"type": "number"},

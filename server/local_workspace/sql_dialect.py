@@ -6,10 +6,11 @@ as the attached database `uc__x` (DuckDB reserves some names, `main` among them)
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from server.models.sql import Parameter
 
 CATALOG_PREFIX = "uc__"
 _STRING = re.compile(r"'(?:[^']|'')*'")
@@ -19,15 +20,6 @@ _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _SCHEMA_DDL = re.compile(
     r"(?i)\b((?:create|drop)\s+schema\s+(?:if\s+(?:not\s+)?exists\s+)?)`((?:[^`]|``)+)`\."
 )
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A Statement Execution API parameter: name, string value (None = NULL) and SQL type."""
-
-    name: str
-    value: str | None
-    type: str = "STRING"
 
 
 def duck_catalog(catalog: str) -> str:

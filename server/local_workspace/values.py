@@ -1,7 +1,7 @@
 """How local (DuckDB) values and types look to clients, matching what Databricks SQL returns.
 
 The emulator renders `data_array` strings with `wire_string`; the local adapter returns
-`json_value`; the databricks adapter parses wire strings back by type. So a row reads the same in
+`json_value`; the databricks adapter parses wire strings back by type (`server.models.sql.parse_wire`). So a row reads the same in
 every mode: JSON numbers for integers and floats, strings for decimals, dates and timestamps.
 """
 
@@ -25,8 +25,6 @@ _UC_TYPES = {
     "TIMESTAMP WITH TIME ZONE": ("TIMESTAMP", "timestamp"),
     "BLOB": ("BINARY", "binary"),
 }
-INTEGER_TYPES = frozenset({"BYTE", "SHORT", "INT", "LONG"})
-FLOAT_TYPES = frozenset({"FLOAT", "DOUBLE"})
 
 
 def uc_type(duck_type: str) -> tuple[str, str]:
@@ -63,17 +61,3 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return wire_string(value)
-
-
-def parse_wire(text: str | None, type_name: str) -> Any:
-    """A `data_array` string back to the API's JSON value, by the column's UC type name."""
-    if text is None:
-        return None
-    if type_name in INTEGER_TYPES:
-        return int(text)
-    if type_name in FLOAT_TYPES:
-        value = float(text)
-        return value if math.isfinite(value) else text
-    if type_name == "BOOLEAN":
-        return text.lower() == "true"
-    return text

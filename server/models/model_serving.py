@@ -1,10 +1,14 @@
 """Model Serving API schemas."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+# The MLflow scoring protocol's body keys: a request carries exactly one of them.
+SCORING_FORMATS = ("dataframe_split", "dataframe_records", "instances", "inputs")
 
 
 class EndpointState(StrEnum):
@@ -63,3 +67,19 @@ class InferenceLogEntry(BaseModel):
     completed_at: datetime | None
 
     model_config = {"from_attributes": True}
+
+
+@dataclass
+class InferenceRecord:
+    """One invocation as the inference log stores it, filled in as the call goes."""
+
+    request_id: str
+    endpoint_name: str
+    user_id: str
+    inputs: Any
+    created_at: datetime
+    predictions: Any = None
+    status: InferenceStatus = InferenceStatus.ERROR
+    error_message: str | None = None
+    execution_time_ms: float = 0.0
+    completed_at: datetime | None = None

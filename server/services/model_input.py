@@ -7,7 +7,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from server.errors import ModelInputInvalid
-from server.local_workspace.serving import SCORING_FORMATS
+from server.models.model_serving import SCORING_FORMATS
 
 MAX_RECORDS = 1000
 

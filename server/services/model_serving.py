@@ -6,16 +6,15 @@ import logging
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from server.adapters.identity.base import User
 from server.adapters.model_serving.base import ModelServer
-from server.db.jsonb import without_nul
-from server.db.repositories import InferenceLogRepository
 from server.errors import AppError, DatabaseUnavailable, EndpointNotReady, ModelTimeout
 from server.models.model_serving import (
     EndpointState,
     InferenceLogEntry,
+    InferenceRecord,
     InferenceStatus,
     InvokeRequest,
     ModelEndpoint,
@@ -27,10 +26,22 @@ from server.services.model_input import to_records, validate_records
 logger = logging.getLogger(__name__)
 
 
+class InferenceLog(Protocol):
+    """Where invocations are recorded (server.db.repositories.InferenceLogRepository)."""
+
+    def add(self, record: InferenceRecord) -> None:
+        """Write one record; DatabaseUnavailable when the database is down."""
+        ...
+
+    def recent(self, user_id: str, limit: int) -> list[InferenceLogEntry]:
+        """The user's most recent records, newest first."""
+        ...
+
+
 class ModelServingService:
     """Lists endpoints and invokes them on the caller's behalf."""
 
-    def __init__(self, server: ModelServer, logs: InferenceLogRepository) -> None:
+    def __init__(self, server: ModelServer, logs: InferenceLog) -> None:
         self._server = server
         self._logs = logs
 
@@ -58,30 +69,25 @@ class ModelServingService:
 
     async def invoke(self, user: User, request: InvokeRequest) -> ModelInferenceResponse:
         """Validate, invoke within `timeout_seconds`, and log the call whatever its outcome."""
-        record: dict[str, Any] = {
-            "request_id": current_request_id() or str(uuid.uuid4()),
-            "endpoint_name": request.endpoint_name,
-            "user_id": user.user_id,
-            "inputs": request.inputs,
-            "predictions": None,
-            "status": InferenceStatus.ERROR,
-            "error_message": None,
-            "created_at": datetime.now(UTC),
-        }
+        record = InferenceRecord(
+            request_id=current_request_id() or str(uuid.uuid4()),
+            endpoint_name=request.endpoint_name,
+            user_id=user.user_id,
+            inputs=request.inputs,
+            created_at=datetime.now(UTC),
+        )
         started = time.perf_counter()
         try:
-            record["predictions"] = await asyncio.wait_for(
+            record.predictions = await asyncio.wait_for(
                 self._predict(user, request), request.timeout_seconds
             )
-            record["status"] = InferenceStatus.SUCCESS
+            record.status = InferenceStatus.SUCCESS
         except (TimeoutError, ModelTimeout) as exc:
-            record["status"] = InferenceStatus.TIMEOUT
-            record["error_message"] = f"No answer within {request.timeout_seconds} s."
-            raise ModelTimeout(
-                record["error_message"], endpoint_name=request.endpoint_name
-            ) from exc
+            record.status = InferenceStatus.TIMEOUT
+            record.error_message = f"No answer within {request.timeout_seconds} s."
+            raise ModelTimeout(record.error_message, endpoint_name=request.endpoint_name) from exc
         except AppError as exc:
-            record["error_message"] = exc.message
+            record.error_message = exc.message
             logger.error(
                 "model invocation failed",
                 extra={
@@ -92,42 +98,36 @@ class ModelServingService:
             )
             raise
         finally:
-            record["execution_time_ms"] = round((time.perf_counter() - started) * 1000, 2)
-            record["completed_at"] = datetime.now(UTC)
+            record.execution_time_ms = round((time.perf_counter() - started) * 1000, 2)
+            record.completed_at = datetime.now(UTC)
             await self._write_log(record)
         return ModelInferenceResponse(
-            request_id=record["request_id"],
+            request_id=record.request_id,
             endpoint_name=request.endpoint_name,
-            predictions=record["predictions"],
-            status=record["status"],
-            execution_time_ms=record["execution_time_ms"],
-            completed_at=record["completed_at"],
+            predictions=record.predictions,
+            status=record.status,
+            execution_time_ms=record.execution_time_ms,
+            completed_at=record.completed_at,
         )
 
-    async def _write_log(self, record: dict[str, Any]) -> None:
+    async def _write_log(self, record: InferenceRecord) -> None:
         """One inference log row; a database outage must not turn a prediction into an error."""
         logger.info(
             "model invocation",
             extra={
-                "endpoint_name": record["endpoint_name"],
-                "status": record["status"].value,
-                "duration_ms": record["execution_time_ms"],
+                "endpoint_name": record.endpoint_name,
+                "status": record.status.value,
+                "duration_ms": record.execution_time_ms,
             },
         )
         try:
-            row = {**record, "status": record["status"].value}
-            row["inputs"], row["predictions"] = (
-                without_nul(row["inputs"]),
-                without_nul(row["predictions"]),
-            )
-            await asyncio.to_thread(self._logs.add, **row)
+            await asyncio.to_thread(self._logs.add, record)
         except DatabaseUnavailable:
             logger.error(
                 "inference log not written: database unavailable",
-                extra={"endpoint_name": record["endpoint_name"]},
+                extra={"endpoint_name": record.endpoint_name},
             )
 
     async def history(self, user: User, limit: int) -> list[InferenceLogEntry]:
         """The caller's most recent invocations."""
-        rows = await asyncio.to_thread(self._logs.recent, user.user_id, limit)
-        return [InferenceLogEntry.model_validate(r) for r in rows]
+        return await asyncio.to_thread(self._logs.recent, user.user_id, limit)

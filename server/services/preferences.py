@@ -2,19 +2,36 @@
 
 import asyncio
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from server.adapters.identity.base import User
 from server.db.jsonb import contains_nul
-from server.db.repositories import PreferenceRepository
 from server.errors import InvalidPreference, PreferenceNotFound
 from server.models.preferences import ALLOWED_KEYS, MAX_VALUE_BYTES, UserPreference
+
+
+class PreferenceStore(Protocol):
+    """Where preferences live (server.db.repositories.PreferenceRepository); rows are read with
+    `UserPreference.model_validate`."""
+
+    def list(self, user_id: str, key: str | None = None) -> Sequence[Any]:
+        """The user's preferences, optionally one key."""
+        ...
+
+    def upsert(self, user_id: str, key: str, value: dict[str, Any]) -> Any:
+        """Insert or update one preference, returning the row."""
+        ...
+
+    def delete(self, user_id: str, key: str) -> bool:
+        """Delete one preference; False when there was none."""
+        ...
 
 
 class PreferencesService:
     """Reads and writes the caller's preferences."""
 
-    def __init__(self, repository: PreferenceRepository) -> None:
+    def __init__(self, repository: PreferenceStore) -> None:
         self._repo = repository
 
     async def list(self, user: User, key: str | None = None) -> list[UserPreference]:

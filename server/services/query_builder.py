@@ -7,8 +7,8 @@ parameters. Without `order_by` the order is every orderable column, so pages nev
 from dataclasses import dataclass
 
 from server.errors import InvalidQuery
-from server.local_workspace.sql_dialect import Parameter
 from server.models.catalog import TableMeta
+from server.models.sql import Parameter
 from server.models.unity_catalog import QueryRequest
 
 TOTAL_COLUMN = "__total_row_count"

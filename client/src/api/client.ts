@@ -18,7 +18,8 @@ export class ApiError extends Error {
   }
 }
 
-type Envelope = { error_code?: string; message?: string; technical_details?: Record<string, unknown> };
+// Every error the API declares is this envelope; a proxy in front may still answer otherwise.
+type Envelope = Partial<Schemas["ErrorResponse"]>;
 
 /** Unwrap an openapi-fetch result: the data, or an ApiError built from the envelope. */
 export async function call<T>(

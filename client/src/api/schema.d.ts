@@ -347,10 +347,34 @@ export interface components {
          * @enum {string}
          */
         EndpointState: "CREATING" | "READY" | "UPDATING" | "FAILED";
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /**
+         * ErrorResponse
+         * @description The envelope of every error answer.
+         */
+        ErrorResponse: {
+            /**
+             * Error Code
+             * @description Stable code, e.g. TABLE_NOT_FOUND
+             */
+            error_code: string;
+            /**
+             * Message
+             * @description What went wrong, for a person
+             */
+            message: string;
+            /**
+             * Retry After
+             * @description On 503 only: seconds to wait before retrying
+             * @default null
+             */
+            retry_after: number | null;
+            /**
+             * Technical Details
+             * @description Details for debugging; always holds request_id
+             */
+            technical_details: {
+                [key: string]: unknown;
+            };
         };
         /** Health */
         Health: {
@@ -600,19 +624,6 @@ export interface components {
             /** User Id */
             user_id: string;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-        };
     };
     responses: never;
     parameters: never;
@@ -634,10 +645,58 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ModelEndpoint"][];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: MODEL_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -656,19 +715,80 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ModelEndpoint"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: MODEL_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -687,19 +807,58 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["InferenceLogEntry"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -720,19 +879,124 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ModelInferenceResponse"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: INVALID_MODEL_INPUT */
+            400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: ENDPOINT_NOT_READY */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: MODEL_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: MODEL_TIMEOUT */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -751,19 +1015,58 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserPreference"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -784,19 +1087,80 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserPreference"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: INVALID_PREFERENCE */
+            400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -815,17 +1179,67 @@ export interface operations {
             /** @description Successful Response */
             204: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PREFERENCE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -842,10 +1256,80 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": string[];
+                };
+            };
+            /** @description Error codes: INVALID_QUERY */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: CATALOG_PERMISSION_DENIED, PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: TABLE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -866,19 +1350,102 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["QueryResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: INVALID_QUERY */
+            400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: CATALOG_PERMISSION_DENIED, PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: TABLE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -898,19 +1465,91 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": string[];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: INVALID_QUERY */
+            400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: CATALOG_PERMISSION_DENIED, PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: TABLE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -932,19 +1571,91 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": string[];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: INVALID_QUERY */
+            400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: CATALOG_PERMISSION_DENIED, PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: TABLE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -966,19 +1677,91 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DataSource"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Error codes: INVALID_QUERY */
+            400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: CATALOG_PERMISSION_DENIED, PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: TABLE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -995,10 +1778,47 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserInfo"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1015,10 +1835,23 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1035,18 +1868,37 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description A backend is not ready */
-            503: {
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };

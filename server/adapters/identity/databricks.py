@@ -1,18 +1,17 @@
 """Databricks identity: the proxy's headers are required, and a forwarded user token must belong to
 the forwarded user; groups and display name come from SCIM `Me` on that token."""
 
-import asyncio
-import hashlib
 import logging
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from databricks.sdk import errors as sdk_errors
 
 from server.adapters.identity.base import User, user_from_headers
+from server.adapters.sdk_errors import Where, call_sdk, error_table
+from server.adapters.token_cache import TokenKeyedCache
 from server.adapters.workspace import WorkspaceClients
-from server.errors import AuthRequired, ServiceUnavailable
+from server.errors import AppError, AuthRequired, ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 PROFILE_TTL_SECONDS = 300.0
@@ -26,7 +25,22 @@ class TokenProfile:
     names: frozenset[str]
     display_name: str
     groups: tuple[str, ...]
-    expires_at: float
+
+
+def _token_rejected(exc: Exception, where: Where) -> AppError:
+    return AuthRequired("The workspace rejected the forwarded access token.")
+
+
+def _unverifiable(exc: Exception, where: Where) -> AppError:
+    logger.warning("could not read the token's user", extra={"error_type": type(exc).__name__})
+    return ServiceUnavailable("Could not verify the user with the workspace. Please retry shortly.")
+
+
+# Any failure but a rejected token means the workspace could not say who the token belongs to.
+IDENTITY_ERRORS = error_table(
+    _unverifiable,
+    {sdk_errors.Unauthenticated: _token_rejected, sdk_errors.PermissionDenied: _unverifiable},
+)
 
 
 class DatabricksIdentityProvider:
@@ -35,7 +49,9 @@ class DatabricksIdentityProvider:
 
     def __init__(self, clients: WorkspaceClients) -> None:
         self._clients = clients
-        self._profiles: dict[str, TokenProfile] = {}
+        self._profiles: TokenKeyedCache[TokenProfile] = TokenKeyedCache(
+            PROFILE_CACHE_SIZE, PROFILE_TTL_SECONDS
+        )
 
     async def resolve(self, headers: Mapping[str, str]) -> User:
         """The forwarded user (checked against their token, when one was forwarded)."""
@@ -60,33 +76,19 @@ class DatabricksIdentityProvider:
         return user
 
     async def _profile(self, token: str) -> TokenProfile:
-        key = hashlib.sha256(token.encode()).hexdigest()
-        cached = self._profiles.get(key)
-        if cached and cached.expires_at > time.monotonic():
+        cached = self._profiles.get(token)
+        if cached is not None:
             return cached
-        profile = await asyncio.to_thread(self._read_profile, token)
-        if len(self._profiles) >= PROFILE_CACHE_SIZE:
-            self._profiles.clear()
-        self._profiles[key] = profile
+        profile = await call_sdk(lambda: self._read_profile(token), IDENTITY_ERRORS)
+        self._profiles.put(token, profile)
         return profile
 
     def _read_profile(self, token: str) -> TokenProfile:
-        try:
-            me = self._clients.for_user(token).current_user.me()
-        except sdk_errors.Unauthenticated as exc:
-            raise AuthRequired("The workspace rejected the forwarded access token.") from exc
-        except Exception as exc:
-            logger.warning(
-                "could not read the token's user", extra={"error_type": type(exc).__name__}
-            )
-            raise ServiceUnavailable(
-                "Could not verify the user with the workspace. Please retry shortly."
-            ) from exc
+        me = self._clients.for_user(token).current_user.me()
         names = {me.user_name or ""} | {e.value or "" for e in me.emails or []}
         groups = tuple(sorted(g.display for g in (me.groups or []) if g.display))
         return TokenProfile(
             names=frozenset(n.lower() for n in names if n),
             display_name=me.display_name or me.user_name or "",
             groups=groups,
-            expires_at=time.monotonic() + PROFILE_TTL_SECONDS,
         )

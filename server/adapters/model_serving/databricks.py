@@ -10,12 +10,12 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-import requests
 from databricks.sdk import WorkspaceClient
 from databricks.sdk import errors as sdk_errors
 from databricks.sdk.errors.base import DatabricksError
@@ -27,10 +27,10 @@ from databricks.sdk.service.serving import (
 )
 
 from server.adapters.identity.base import User
-from server.adapters.workspace import WorkspaceClients, explain_refusal, sdk_error_message
+from server.adapters.sdk_errors import Where, call_sdk, error_table, explain_refusal
+from server.adapters.workspace import WorkspaceClients
 from server.errors import (
     AppError,
-    AuthRequired,
     EndpointNotFound,
     ModelInputInvalid,
     ModelTimeout,
@@ -103,6 +103,34 @@ def record_schema_from_openapi(document: dict[str, Any]) -> dict[str, Any] | Non
     return None
 
 
+@dataclass(frozen=True)
+class Answered:
+    """An attempt the endpoint answered: its predictions."""
+
+    predictions: Any
+
+
+@dataclass(frozen=True)
+class Retryable:
+    """An attempt worth repeating (429, 5xx, a network error): how long the endpoint asked us to
+    wait (0 when it did not say) and what went wrong."""
+
+    retry_after_seconds: float
+    problem: str
+
+
+def _endpoint_not_found(exc: Exception, where: Where) -> AppError:
+    name = where.get("endpoint_name", "")
+    return EndpointNotFound(f"No serving endpoint named {name!r}.", endpoint_name=name)
+
+
+def _model_unavailable(exc: Exception, where: Where) -> AppError:
+    return ModelUnavailable(cause=type(exc).__name__, **where)
+
+
+SERVING_ERRORS = error_table(_model_unavailable, {sdk_errors.NotFound: _endpoint_not_found})
+
+
 def _endpoint_message(response: httpx.Response) -> str:
     try:
         body = response.json()
@@ -132,21 +160,8 @@ class DatabricksModelServer:
         return self._clients.for_caller(user.access_token)
 
     async def _call(self, fn: Callable[[], T], name: str = "") -> T:
-        def guarded() -> T:
-            try:
-                return fn()
-            except sdk_errors.NotFound as exc:
-                raise EndpointNotFound(
-                    f"No serving endpoint named {name!r}.", endpoint_name=name
-                ) from exc
-            except sdk_errors.PermissionDenied as exc:
-                raise PermissionDenied(explain_refusal(sdk_error_message(exc))) from exc
-            except sdk_errors.Unauthenticated as exc:
-                raise AuthRequired("The workspace rejected the credentials.") from exc
-            except (DatabricksError, requests.RequestException, TimeoutError, OSError) as exc:
-                raise ModelUnavailable(cause=type(exc).__name__) from exc
-
-        return await asyncio.to_thread(guarded)
+        where = {"endpoint_name": name} if name else {}
+        return await call_sdk(fn, SERVING_ERRORS, **where)
 
     async def endpoints(self, user: User) -> list[ModelEndpoint]:
         """Every endpoint visible to the caller."""
@@ -183,12 +198,14 @@ class DatabricksModelServer:
         last_problem = "no attempt made"
         for attempt in range(1, self._max_attempts + 1):
             headers = await self._call(w.config.authenticate, name)
-            retry_after, last_problem = await self._attempt(url, body, headers, deadline, name)
-            if retry_after is None:
-                return last_problem
+            outcome = await self._attempt(url, body, headers, deadline, name)
+            if isinstance(outcome, Answered):
+                return outcome.predictions
+            last_problem = outcome.problem
             if attempt == self._max_attempts:
                 break
-            pause = max(retry_after, self._backoff * 2 ** (attempt - 1) * (1 + random.random()))
+            backoff = self._backoff * 2 ** (attempt - 1) * (1 + random.random())
+            pause = max(outcome.retry_after_seconds, backoff)
             if time.monotonic() + pause >= deadline:
                 raise ModelTimeout(f"No answer within {timeout_seconds:g} s.", attempts=attempt)
             logger.warning(
@@ -208,8 +225,8 @@ class DatabricksModelServer:
 
     async def _attempt(
         self, url: str, body: dict[str, Any], headers: dict[str, str], deadline: float, name: str
-    ) -> tuple[float | None, Any]:
-        """(None, predictions) on success, or (seconds to wait, problem) for a retryable failure."""
+    ) -> Answered | Retryable:
+        """The predictions, or a retryable failure; anything else raises its domain error."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise ModelTimeout("No answer within the timeout.")
@@ -218,15 +235,15 @@ class DatabricksModelServer:
         except httpx.TimeoutException as exc:
             raise ModelTimeout("No answer within the timeout.") from exc
         except httpx.TransportError as exc:
-            return 0.0, f"{type(exc).__name__}: {exc}"
+            return Retryable(0.0, f"{type(exc).__name__}: {exc}")
         if response.status_code == 200:
             payload = response.json()
-            return None, payload.get("predictions", payload) if isinstance(
-                payload, dict
-            ) else payload
+            return Answered(
+                payload.get("predictions", payload) if isinstance(payload, dict) else payload
+            )
         if response.status_code in RETRYABLE_STATUS:
             header = response.headers.get("retry-after", "")
-            return (
+            return Retryable(
                 float(header) if header.replace(".", "", 1).isdigit() else 0.0,
                 f"HTTP {response.status_code}: {_endpoint_message(response)}",
             )

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from server.adapters.identity.base import User
-from server.local_workspace.sql_dialect import Parameter
 from server.models.catalog import TableMeta
+from server.models.sql import Parameter
 
 
 @dataclass

@@ -4,17 +4,13 @@ Calls run as the user when the Apps proxy forwarded their token (on-behalf-of), 
 service principal. SDK errors become domain errors here, at the boundary.
 """
 
-import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
-import requests
 from databricks.sdk import WorkspaceClient
 from databricks.sdk import errors as sdk_errors
-from databricks.sdk.errors.base import DatabricksError
 from databricks.sdk.service.catalog import TableInfo
 from databricks.sdk.service.sql import (
     Disposition,
@@ -27,20 +23,25 @@ from databricks.sdk.service.sql import (
 )
 
 from server.adapters.identity.base import User
+from server.adapters.sdk_errors import (
+    Where,
+    call_sdk,
+    error_table,
+    explain_refusal,
+    sdk_error_message,
+)
 from server.adapters.unity_catalog.base import Rows
-from server.adapters.workspace import WorkspaceClients, explain_refusal, sdk_error_message
+from server.adapters.workspace import WorkspaceClients
 from server.errors import (
     AppError,
-    AuthRequired,
     CatalogPermissionDenied,
     DatabaseUnavailable,
     InvalidQuery,
     PermissionDenied,
     TableNotFound,
 )
-from server.local_workspace.sql_dialect import Parameter
-from server.local_workspace.values import parse_wire
 from server.models.catalog import ColumnMeta, TableMeta
+from server.models.sql import Parameter, parse_wire
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,29 +55,11 @@ _DONE = {
 }
 
 
-@contextmanager
-def uc_errors(catalog: str = "", schema: str = "", table: str = "") -> Iterator[None]:
-    """Map SDK and network errors to domain errors."""
-    where = {"catalog": catalog, "schema": schema, "table": table}
-    try:
-        yield
-    except AppError:
-        raise
-    except sdk_errors.NotFound as exc:
-        raise TableNotFound(str(exc), **where) from exc
-    except sdk_errors.PermissionDenied as exc:
-        raise _permission_error(exc, where) from exc
-    except sdk_errors.Unauthenticated as exc:
-        raise AuthRequired("The workspace rejected the credentials.") from exc
-    except sdk_errors.BadRequest as exc:
-        raise InvalidQuery(str(exc)) from exc
-    except (DatabricksError, requests.RequestException, TimeoutError, OSError) as exc:
-        raise DatabaseUnavailable(
-            "The SQL warehouse or Unity Catalog is unavailable.", cause=f"{type(exc).__name__}"
-        ) from exc
+def _table_not_found(exc: Exception, where: Where) -> AppError:
+    return TableNotFound(str(exc), **where)
 
 
-def _permission_error(exc: sdk_errors.PermissionDenied, where: dict[str, str]) -> AppError:
+def _catalog_refusal(exc: Exception, where: Where) -> AppError:
     """A refusal that is not about the table (a missing OAuth scope, no CAN_USE on the warehouse)
     names its cause and fix; anything else is a table the caller may not read."""
     message = sdk_error_message(exc)
@@ -84,6 +67,26 @@ def _permission_error(exc: sdk_errors.PermissionDenied, where: dict[str, str]) -
     if explained != message:
         return PermissionDenied(explained, **where)
     return CatalogPermissionDenied(**where)
+
+
+def _invalid_query(exc: Exception, where: Where) -> AppError:
+    return InvalidQuery(str(exc))
+
+
+def _warehouse_unavailable(exc: Exception, where: Where) -> AppError:
+    return DatabaseUnavailable(
+        "The SQL warehouse or Unity Catalog is unavailable.", cause=type(exc).__name__
+    )
+
+
+UC_ERRORS = error_table(
+    _warehouse_unavailable,
+    {
+        sdk_errors.NotFound: _table_not_found,
+        sdk_errors.PermissionDenied: _catalog_refusal,
+        sdk_errors.BadRequest: _invalid_query,
+    },
+)
 
 
 def _int_property(properties: dict[str, str], key: str) -> int | None:
@@ -135,12 +138,10 @@ class DatabricksCatalogReader:
     def _client(self, user: User) -> WorkspaceClient:
         return self._clients.for_caller(user.access_token)
 
-    async def _call(self, fn: Callable[[], T], **where: str) -> T:
-        def guarded() -> T:
-            with uc_errors(**where):
-                return fn()
-
-        return await asyncio.to_thread(guarded)
+    async def _call(
+        self, fn: Callable[[], T], catalog: str = "", schema: str = "", table: str = ""
+    ) -> T:
+        return await call_sdk(fn, UC_ERRORS, catalog=catalog, schema=schema, table=table)
 
     async def catalogs(self, user: User) -> list[str]:
         """Catalogs visible to the caller."""

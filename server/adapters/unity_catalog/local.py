@@ -9,9 +9,10 @@ from server.adapters.unity_catalog.base import Rows
 from server.errors import CatalogPermissionDenied, InvalidQuery, TableNotFound
 from server.local_workspace.catalog import LocalCatalog
 from server.local_workspace.grants import Grants
-from server.local_workspace.sql_dialect import Parameter, table_references
+from server.local_workspace.sql_dialect import table_references
 from server.local_workspace.values import json_value
 from server.models.catalog import TableMeta
+from server.models.sql import Parameter
 
 
 class LocalCatalogReader:

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from server.api.deps import BackendsDep
+from server.api.openapi import errors
 from server.errors import ServiceUnavailable
 
 router = APIRouter(tags=["health"])
@@ -42,7 +43,7 @@ async def _check(check: Any) -> BackendStatus:
     return BackendStatus(status="ok", detail=detail)
 
 
-@router.get("/health/ready", responses={503: {"description": "A backend is not ready"}})
+@router.get("/health/ready", responses=errors(ServiceUnavailable))
 async def ready(backends: BackendsDep) -> Readiness:
     """Readiness: every configured backend answers; 503 names the ones that do not."""
     names = list(backends.health_checks)

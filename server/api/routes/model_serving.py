@@ -5,6 +5,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from server.api.deps import CurrentUser, ModelServing
+from server.api.openapi import errors
+from server.errors import (
+    DatabaseUnavailable,
+    EndpointNotFound,
+    EndpointNotReady,
+    ModelInputInvalid,
+    ModelTimeout,
+    ModelUnavailable,
+    PermissionDenied,
+)
 from server.models.model_serving import (
     InferenceLogEntry,
     InvokeRequest,
@@ -13,16 +23,18 @@ from server.models.model_serving import (
 )
 
 router = APIRouter(prefix="/api/model-serving", tags=["model_serving"])
+# What the serving backends map workspace answers to (server/adapters/model_serving/).
+ENDPOINT_ERRORS = (PermissionDenied, ModelUnavailable)
 EndpointName = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]+$", max_length=255)]
 
 
-@router.get("/endpoints")
+@router.get("/endpoints", responses=errors(*ENDPOINT_ERRORS))
 async def list_endpoints(user: CurrentUser, serving: ModelServing) -> list[ModelEndpoint]:
     """Serving endpoints with their state."""
     return await serving.endpoints(user)
 
 
-@router.get("/endpoints/{name}")
+@router.get("/endpoints/{name}", responses=errors(*ENDPOINT_ERRORS, EndpointNotFound))
 async def get_endpoint(
     user: CurrentUser, serving: ModelServing, name: EndpointName
 ) -> ModelEndpoint:
@@ -30,7 +42,12 @@ async def get_endpoint(
     return await serving.endpoint(user, name)
 
 
-@router.post("/invoke")
+@router.post(
+    "/invoke",
+    responses=errors(
+        *ENDPOINT_ERRORS, EndpointNotFound, EndpointNotReady, ModelInputInvalid, ModelTimeout
+    ),
+)
 async def invoke_model(
     user: CurrentUser, serving: ModelServing, request: InvokeRequest
 ) -> ModelInferenceResponse:
@@ -38,7 +55,7 @@ async def invoke_model(
     return await serving.invoke(user, request)
 
 
-@router.get("/history")
+@router.get("/history", responses=errors(DatabaseUnavailable))
 async def invocation_history(
     user: CurrentUser,
     serving: ModelServing,

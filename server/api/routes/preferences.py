@@ -5,9 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from server.api.deps import CurrentUser, Preferences
+from server.api.openapi import errors
+from server.errors import DatabaseUnavailable, InvalidPreference, PreferenceNotFound
 from server.models.preferences import PreferenceKey, PreferenceUpsert, UserPreference
 
-router = APIRouter(prefix="/api/preferences", tags=["preferences"])
+router = APIRouter(
+    prefix="/api/preferences", tags=["preferences"], responses=errors(DatabaseUnavailable)
+)
 
 
 @router.get("")
@@ -20,7 +24,7 @@ async def list_preferences(
     return await preferences.list(user, preference_key)
 
 
-@router.post("")
+@router.post("", responses=errors(InvalidPreference))
 async def save_preference(
     user: CurrentUser, preferences: Preferences, body: PreferenceUpsert
 ) -> UserPreference:
@@ -28,7 +32,12 @@ async def save_preference(
     return await preferences.save(user, body.preference_key, body.preference_value)
 
 
-@router.delete("/{preference_key}", status_code=204, response_class=Response)
+@router.delete(
+    "/{preference_key}",
+    status_code=204,
+    response_class=Response,
+    responses=errors(PreferenceNotFound),
+)
 async def delete_preference(
     user: CurrentUser, preferences: Preferences, preference_key: PreferenceKey
 ) -> Response:

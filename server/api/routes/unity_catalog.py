@@ -5,9 +5,24 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from server.api.deps import CurrentUser, UnityCatalog
+from server.api.openapi import errors
+from server.errors import (
+    CatalogPermissionDenied,
+    DatabaseUnavailable,
+    InvalidQuery,
+    PermissionDenied,
+    TableNotFound,
+)
 from server.models.unity_catalog import DataSource, Identifier, QueryRequest, QueryResult
 
-router = APIRouter(prefix="/api/unity-catalog", tags=["unity_catalog"])
+# What the catalog backends map workspace answers to (server/adapters/unity_catalog/).
+router = APIRouter(
+    prefix="/api/unity-catalog",
+    tags=["unity_catalog"],
+    responses=errors(
+        InvalidQuery, PermissionDenied, CatalogPermissionDenied, TableNotFound, DatabaseUnavailable
+    ),
+)
 CatalogParam = Annotated[Identifier, Query(description="Catalog name")]
 SchemaParam = Annotated[Identifier, Query(description="Schema name")]
 
