@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from server.local_workspace.llm_serving import LocalLlm
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -44,6 +46,9 @@ class LocalEndpoint:
     state: EndpointState
     description: str
     created_at_ms: int
+    task: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str | None = None
 
 
 def _frame(body: dict[str, Any]) -> "pd.DataFrame":
@@ -91,6 +96,7 @@ class LocalServing:
         self._models: dict[str, Any] = {}
         self._signature_schemas: dict[tuple[Path, float], dict[str, Any] | None] = {}
         self._lock = threading.Lock()
+        self.llm = LocalLlm()
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
     def endpoints(self) -> list[LocalEndpoint]:
@@ -102,10 +108,13 @@ class LocalServing:
                 name=e["name"],
                 model_name=e.get("model_name", e["name"]),
                 model_version=str(e.get("model_version", "1")),
-                model_path=self._workspace / e["model_path"],
+                model_path=self._workspace / e.get("model_path", ""),
                 state=e.get("state", "READY"),
                 description=e.get("description", ""),
                 created_at_ms=created,
+                task=e.get("task"),
+                openai_base_url=e.get("openai_base_url"),
+                openai_model=e.get("openai_model"),
             )
             for e in data.get("endpoints", [])
         ]
@@ -154,7 +163,9 @@ class LocalServing:
     def warm(self) -> None:
         """Load every READY endpoint's model now, so the first invocation is not the slow one."""
         for endpoint in self.endpoints():
-            if endpoint.state == "READY" and (endpoint.model_path / "MLmodel").exists():
+            if endpoint.task is not None:
+                self.llm.warm(endpoint.model_path, endpoint.task)
+            elif endpoint.state == "READY" and (endpoint.model_path / "MLmodel").exists():
                 self._model(endpoint)
 
     def score(self, endpoint: LocalEndpoint, body: dict[str, Any]) -> list[Any]:

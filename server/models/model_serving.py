@@ -61,5 +61,8 @@ class InferenceLogEntry(BaseModel):
     error_message: str | None
     created_at: datetime
     completed_at: datetime | None
+    time_to_first_token_ms: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
 
     model_config = {"from_attributes": True}
