@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from emulator import llm_serving, scopes
 from emulator.auth import Caller, principal_names, require_level, require_scope
 from emulator.errors import not_found
+from server.local_workspace.llm_serving import CHAT, COMPLETIONS, EMBEDDINGS, LLM_TASKS
 from server.local_workspace.serving import LocalEndpoint, LocalServing, ScoringInputError
 
 router = APIRouter()
@@ -186,7 +187,7 @@ async def _serve(
             {"error_code": "INVALID_STATE", "message": f"Endpoint '{name}' is not ready."}, 409
         )
     body = await _json_body(request)
-    if endpoint.task in llm_serving.LLM_TASKS:
+    if endpoint.task in LLM_TASKS:
         try:
             llm_serving.check_body(body, endpoint.task or "", allow_model=openai_route)
         except llm_serving.LlmRequestError as exc:
@@ -222,9 +223,9 @@ async def invocations(name: str, request: Request, principal: Caller, serving: S
 
 
 _OPENAI_TASKS = {
-    "chat/completions": llm_serving.CHAT,
-    "completions": llm_serving.COMPLETIONS,
-    "embeddings": llm_serving.EMBEDDINGS,
+    "chat/completions": CHAT,
+    "completions": COMPLETIONS,
+    "embeddings": EMBEDDINGS,
 }
 
 

@@ -18,9 +18,7 @@ def upgrade() -> None:
         "model_inference_logs", sa.Column("time_to_first_token_ms", sa.Float, nullable=True)
     )
     op.add_column("model_inference_logs", sa.Column("prompt_tokens", sa.Integer, nullable=True))
-    op.add_column(
-        "model_inference_logs", sa.Column("completion_tokens", sa.Integer, nullable=True)
-    )
+    op.add_column("model_inference_logs", sa.Column("completion_tokens", sa.Integer, nullable=True))
 
 
 def downgrade() -> None:

@@ -34,12 +34,17 @@ def tokens(text: str) -> list[str]:
 
 
 def _passages(markdown: str, source: str) -> list[tuple[str, str]]:
-    """Paragraphs of a Markdown file with enough words to answer from; code fences kept whole."""
+    """Paragraphs of a Markdown file with enough words to answer from, each labelled with the
+    file and the heading it sits under (headings are not answers on their own)."""
     found = []
+    heading = ""
     for block in re.split(r"\n\s*\n", markdown):
         text = block.strip()
+        if text.startswith("#"):
+            heading = text.splitlines()[0].lstrip("# ").strip()
+            text = "\n".join(text.splitlines()[1:]).strip()
         if len(text.split()) >= 8 and not text.startswith("|---"):
-            found.append((source, text))
+            found.append((f"{source} ({heading})" if heading else source, f"{heading}\n{text}"))
     return found
 
 
@@ -66,7 +71,8 @@ def train_llm_models(files: list[Path], root: Path, target: Path) -> None:
     )
     words = TfidfVectorizer(sublinear_tf=True)
     reduced = words.fit_transform(texts)
-    svd = TruncatedSVD(n_components=min(EMBEDDING_DIMENSIONS, reduced.shape[1] - 1), random_state=7)
+    dimensions = min(EMBEDDING_DIMENSIONS, reduced.shape[0] - 1, reduced.shape[1] - 1)
+    svd = TruncatedSVD(n_components=dimensions, random_state=7)
     svd.fit(reduced)
     joblib.dump({"vectorizer": words, "svd": svd}, target / EMBEDDER_FILE)
 
@@ -106,7 +112,7 @@ class DocsAssistant:
             rng = np.random.default_rng(seed)
             pick = int(rng.choice(kept, p=weights / weights.sum()))
         source, passage = self._passages[pick]
-        return f"From {source}:\n\n{passage}"
+        return f"From {source}:\n\n{passage.split(chr(10), 1)[-1]}"
 
     def generate(
         self, messages: list[dict[str, Any]], max_tokens: int | None, temperature: float, seed: int

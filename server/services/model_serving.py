@@ -22,9 +22,59 @@ from server.models.model_serving import (
     ModelInferenceResponse,
 )
 from server.observability.context import current_request_id
-from server.services.model_input import to_records, validate_records
+from server.services.llm_input import endpoint_body
+from server.services.model_input import refuse_llm_body, to_records, validate_records
 
 logger = logging.getLogger(__name__)
+
+
+async def ready_endpoint(server: ModelServer, user: User, name: str) -> ModelEndpoint:
+    """The endpoint, or EndpointNotReady when it is not READY."""
+    endpoint = await server.endpoint(user, name)
+    if endpoint.state != EndpointState.READY:
+        raise EndpointNotReady(
+            f"Endpoint {endpoint.endpoint_name!r} is {endpoint.state.value}, not READY.",
+            endpoint_name=endpoint.endpoint_name,
+            state=endpoint.state.value,
+        )
+    return endpoint
+
+
+async def write_inference_log(logs: InferenceLogRepository, record: dict[str, Any]) -> None:
+    """One inference log row; a database outage must not turn a prediction into an error."""
+    logger.info(
+        "model invocation",
+        extra={
+            "endpoint_name": record["endpoint_name"],
+            "status": record["status"].value,
+            "duration_ms": record["execution_time_ms"],
+            "time_to_first_token_ms": record.get("time_to_first_token_ms"),
+            "completion_tokens": record.get("completion_tokens"),
+        },
+    )
+    try:
+        row = {**record, "status": record["status"].value}
+        row["inputs"], row["predictions"] = (
+            without_nul(row["inputs"]),
+            without_nul(row["predictions"]),
+        )
+        await asyncio.to_thread(logs.add, **row)
+    except DatabaseUnavailable:
+        logger.error(
+            "inference log not written: database unavailable",
+            extra={"endpoint_name": record["endpoint_name"]},
+        )
+
+
+def usage_columns(answer: Any) -> dict[str, Any]:
+    """prompt_tokens and completion_tokens from an LLM answer's `usage`, when it has one."""
+    usage = answer.get("usage") if isinstance(answer, dict) else None
+    if not isinstance(usage, dict):
+        return {}
+    return {
+        "prompt_tokens": usage.get("prompt_tokens"),
+        "completion_tokens": usage.get("completion_tokens"),
+    }
 
 
 class ModelServingService:
@@ -43,13 +93,13 @@ class ModelServingService:
         return await self._server.endpoint(user, name)
 
     async def _predict(self, user: User, request: InvokeRequest) -> Any:
-        endpoint = await self._server.endpoint(user, request.endpoint_name)
-        if endpoint.state != EndpointState.READY:
-            raise EndpointNotReady(
-                f"Endpoint {endpoint.endpoint_name!r} is {endpoint.state.value}, not READY.",
-                endpoint_name=endpoint.endpoint_name,
-                state=endpoint.state.value,
+        endpoint = await ready_endpoint(self._server, user, request.endpoint_name)
+        if endpoint.task is not None:
+            body = endpoint_body(request.inputs, endpoint.task)
+            return await self._server.invoke(
+                user, request.endpoint_name, body, request.timeout_seconds
             )
+        refuse_llm_body(request.inputs)
         records = to_records(request.inputs)
         validate_records(records, endpoint.input_schema)
         return await self._server.invoke(
@@ -74,6 +124,7 @@ class ModelServingService:
                 self._predict(user, request), request.timeout_seconds
             )
             record["status"] = InferenceStatus.SUCCESS
+            record.update(usage_columns(record["predictions"]))
         except (TimeoutError, ModelTimeout) as exc:
             record["status"] = InferenceStatus.TIMEOUT
             record["error_message"] = f"No answer within {request.timeout_seconds} s."
@@ -94,7 +145,7 @@ class ModelServingService:
         finally:
             record["execution_time_ms"] = round((time.perf_counter() - started) * 1000, 2)
             record["completed_at"] = datetime.now(UTC)
-            await self._write_log(record)
+            await write_inference_log(self._logs, record)
         return ModelInferenceResponse(
             request_id=record["request_id"],
             endpoint_name=request.endpoint_name,
@@ -103,29 +154,6 @@ class ModelServingService:
             execution_time_ms=record["execution_time_ms"],
             completed_at=record["completed_at"],
         )
-
-    async def _write_log(self, record: dict[str, Any]) -> None:
-        """One inference log row; a database outage must not turn a prediction into an error."""
-        logger.info(
-            "model invocation",
-            extra={
-                "endpoint_name": record["endpoint_name"],
-                "status": record["status"].value,
-                "duration_ms": record["execution_time_ms"],
-            },
-        )
-        try:
-            row = {**record, "status": record["status"].value}
-            row["inputs"], row["predictions"] = (
-                without_nul(row["inputs"]),
-                without_nul(row["predictions"]),
-            )
-            await asyncio.to_thread(self._logs.add, **row)
-        except DatabaseUnavailable:
-            logger.error(
-                "inference log not written: database unavailable",
-                extra={"endpoint_name": record["endpoint_name"]},
-            )
 
     async def history(self, user: User, limit: int) -> list[InferenceLogEntry]:
         """The caller's most recent invocations."""

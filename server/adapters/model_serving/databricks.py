@@ -9,7 +9,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +27,7 @@ from databricks.sdk.service.serving import (
 )
 
 from server.adapters.identity.base import User
+from server.adapters.model_serving.chat_stream import StreamTarget, stream_chunks
 from server.adapters.workspace import WorkspaceClients, explain_refusal, sdk_error_message
 from server.errors import (
     AppError,
@@ -242,6 +243,19 @@ class DatabricksModelServer:
         return ModelInputInvalid(
             message, validation_error=message, endpoint_status=response.status_code
         )
+
+    def stream(
+        self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Chunks of `POST /serving-endpoints/{name}/invocations` with `stream: true`."""
+        w = self._client(user)
+
+        async def headers() -> dict[str, str]:
+            return await self._call(w.config.authenticate, name)
+
+        url = f"{self._clients.host}/serving-endpoints/{name}/invocations"
+        target = StreamTarget(name, url, headers, self._max_attempts, self._backoff)
+        return stream_chunks(self._http, target, body, timeout_seconds)
 
     async def check(self) -> str:
         """Readiness: the serving endpoints list answers."""

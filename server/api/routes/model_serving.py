@@ -1,10 +1,14 @@
 """Model Serving routes: endpoints, one endpoint with its input schema, invoke, history."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse, StreamingResponse
 
-from server.api.deps import CurrentUser, ModelServing
+from server.api.deps import CurrentUser, ModelChat, ModelServing
+from server.api.sse import event_stream
+from server.models.errors import error_responses
+from server.models.llm import ChatRequest
 from server.models.model_serving import (
     InferenceLogEntry,
     InvokeRequest,
@@ -36,6 +40,30 @@ async def invoke_model(
 ) -> ModelInferenceResponse:
     """Validate the input against the endpoint's schema, then invoke it within the timeout."""
     return await serving.invoke(user, request)
+
+
+_CHAT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "`stream: true`: text/event-stream of OpenAI-compatible chat.completion.chunk "
+        "objects ending with `data: [DONE]` (a later failure is `event: error` with the error "
+        "envelope); `stream: false`: one OpenAI-compatible chat completion.",
+        "content": {
+            "text/event-stream": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object", "additionalProperties": True}},
+        },
+    },
+    **error_responses(400, 401, 403, 404, 409, 503, 504),
+}
+
+
+@router.post("/chat", response_model=None, responses=_CHAT_RESPONSES)
+async def chat(
+    user: CurrentUser, chat_service: ModelChat, request: ChatRequest
+) -> StreamingResponse | JSONResponse:
+    """Chat with a chat endpoint, streamed as server-sent events (default) or whole."""
+    if not request.stream:
+        return JSONResponse(await chat_service.complete(user, request))
+    return event_stream(await chat_service.open_stream(user, request))
 
 
 @router.get("/history")
