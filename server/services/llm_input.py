@@ -10,7 +10,9 @@ from server.models.llm import EXPECTED_FORMATS, TASK_BODIES
 
 
 def _first_problem(error: ValidationError) -> str:
-    problem = error.errors()[0]
+    problems = error.errors()
+    unknown = [p for p in problems if p["type"] == "extra_forbidden"]
+    problem = (unknown or problems)[0]
     field = ".".join(str(p) for p in problem["loc"])
     if problem["type"] == "missing":
         return f"missing required field '{field}'"
