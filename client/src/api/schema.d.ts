@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/model-serving/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat
+         * @description Chat with a chat endpoint, streamed as server-sent events (default) or whole.
+         */
+        post: operations["model_serving_chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/model-serving/endpoints": {
         parameters: {
             query?: never;
@@ -307,6 +327,40 @@ export interface components {
              */
             status: "ok" | "unavailable";
         };
+        /** ChatMessage */
+        ChatMessage: {
+            /** Content */
+            content: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "system" | "user" | "assistant" | "tool";
+        };
+        /**
+         * ChatRequest
+         * @description POST /api/model-serving/chat.
+         */
+        ChatRequest: {
+            /** Endpoint Name */
+            endpoint_name: string;
+            /** Max Tokens */
+            max_tokens?: number | null;
+            /** Messages */
+            messages: components["schemas"]["ChatMessage"][];
+            /**
+             * Stream
+             * @default true
+             */
+            stream: boolean;
+            /** Temperature */
+            temperature?: number | null;
+            /**
+             * Timeout Seconds
+             * @default 60
+             */
+            timeout_seconds: number;
+        };
         /** ColumnDefinition */
         ColumnDefinition: {
             /** Comment */
@@ -347,6 +401,19 @@ export interface components {
          * @enum {string}
          */
         EndpointState: "CREATING" | "READY" | "UPDATING" | "FAILED";
+        /** ErrorEnvelope */
+        ErrorEnvelope: {
+            /** Error Code */
+            error_code: string;
+            /** Message */
+            message: string;
+            /** Retry After */
+            retry_after?: number | null;
+            /** Technical Details */
+            technical_details: {
+                [key: string]: unknown;
+            };
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -364,6 +431,8 @@ export interface components {
         InferenceLogEntry: {
             /** Completed At */
             completed_at: string | null;
+            /** Completion Tokens */
+            completion_tokens?: number | null;
             /**
              * Created At
              * Format: date-time
@@ -379,9 +448,13 @@ export interface components {
             inputs: unknown;
             /** Predictions */
             predictions: unknown | null;
+            /** Prompt Tokens */
+            prompt_tokens?: number | null;
             /** Request Id */
             request_id: string;
             status: components["schemas"]["InferenceStatus"];
+            /** Time To First Token Ms */
+            time_to_first_token_ms?: number | null;
         };
         /**
          * InferenceStatus
@@ -622,6 +695,105 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    model_serving_chat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description `stream: true`: text/event-stream of OpenAI-compatible chat.completion.chunk objects ending with `data: [DONE]` (a later failure is `event: error` with the error envelope); `stream: false`: one OpenAI-compatible chat completion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Error envelope */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error envelope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error envelope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error envelope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error envelope */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error envelope */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error envelope */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     model_serving_list_endpoints: {
         parameters: {
             query?: never;

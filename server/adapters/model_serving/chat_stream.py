@@ -75,32 +75,26 @@ def _retry_pause(response: httpx.Response) -> float:
 
 
 async def _lines(response: httpx.Response, deadline: float) -> AsyncIterator[Chunk]:
-    """Chunks of an open 200 response until `[DONE]`."""
-    iterator = response.aiter_lines().__aiter__()
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise ModelTimeout("The stream did not finish within the timeout.")
-        try:
-            async with asyncio.timeout(remaining):
-                line = await anext(iterator)
-        except StopAsyncIteration:
-            raise ModelUnavailable("The endpoint's stream ended before [DONE].") from None
-        except TimeoutError as exc:
-            raise ModelTimeout("The stream did not finish within the timeout.") from exc
-        except httpx.TransportError as exc:
-            raise ModelUnavailable(
-                "The endpoint's stream broke.", cause=type(exc).__name__
-            ) from exc
-        if not line.startswith("data:"):
-            continue
-        data = line[5:].strip()
-        if data == "[DONE]":
-            return
-        chunk = json.loads(data)
-        if isinstance(chunk, dict) and ("error" in chunk or "error_code" in chunk):
-            raise ModelUnavailable(f"The endpoint failed mid-stream: {_message(data.encode())}")
-        yield chunk
+    """Chunks of an open 200 response until `[DONE]`. Each read is bounded by the request's
+    timeout (the time left when it was sent) and the deadline is checked after every line."""
+    try:
+        async for line in response.aiter_lines():
+            if time.monotonic() > deadline:
+                raise ModelTimeout("The stream did not finish within the timeout.")
+            if not line.startswith("data:"):
+                continue
+            data = line[5:].strip()
+            if data == "[DONE]":
+                return
+            chunk = json.loads(data)
+            if isinstance(chunk, dict) and ("error" in chunk or "error_code" in chunk):
+                raise ModelUnavailable(f"The endpoint failed mid-stream: {_message(data.encode())}")
+            yield chunk
+    except httpx.TimeoutException as exc:
+        raise ModelTimeout("The stream did not finish within the timeout.") from exc
+    except httpx.TransportError as exc:
+        raise ModelUnavailable("The endpoint's stream broke.", cause=type(exc).__name__) from exc
+    raise ModelUnavailable("The endpoint's stream ended before [DONE].")
 
 
 async def _open(
