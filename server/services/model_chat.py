@@ -147,6 +147,10 @@ class ModelChatService:
             record.update(error_message=exc.message, status=_status_of(exc))
             await self._finish(record, started)
             raise
+        except asyncio.CancelledError:
+            record["error_message"] = CANCELLED
+            await self._finish(record, started)
+            raise
         meter.saw(first)
         return self._relay(upstream, first, record, meter)
 
