@@ -171,7 +171,8 @@ class DatabricksModelServer:
         """One endpoint, with its input schema from /openapi or `{name}.schema.json`."""
         w = self._client(user)
         found = await self._call(lambda: w.serving_endpoints.get(name), name)
-        schema = await asyncio.to_thread(self._schema, w, name)
+        # LLM endpoints (a `task`) take their task's body, not records: no record schema to fetch.
+        schema = None if found.task else await asyncio.to_thread(self._schema, w, name)
         return _view(found, self._clients.host, schema)
 
     async def invoke(
