@@ -49,6 +49,7 @@ class LocalEndpoint:
     task: str | None = None
     openai_base_url: str | None = None
     openai_model: str | None = None
+    openai_api_key_env: str | None = None
 
 
 def _frame(body: dict[str, Any]) -> "pd.DataFrame":
@@ -115,6 +116,7 @@ class LocalServing:
                 task=e.get("task"),
                 openai_base_url=e.get("openai_base_url"),
                 openai_model=e.get("openai_model"),
+                openai_api_key_env=e.get("openai_api_key_env"),
             )
             for e in data.get("endpoints", [])
         ]

@@ -302,3 +302,41 @@ def test_endpoint_rejection_before_the_stream_is_passed_on(
     assert response.status_code == 400
     assert response.json()["error_code"] == "INVALID_MODEL_INPUT"
     assert "context length exceeded" in response.json()["message"]
+
+
+def test_a_local_endpoint_backed_by_an_openai_compatible_server(
+    local_settings: Settings,
+    emulator: Emulator,
+    user_token: TokenFactory,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Local mode streaming from a real OpenAI-compatible server (here the emulator's
+    /serving-endpoints/chat/completions), as it would from Ollama or vLLM."""
+    from tests.conftest import app_client
+
+    config = json.loads(local_settings.serving_config_file.read_text())
+    config["endpoints"].append(
+        {
+            "name": "remote-chat",
+            "task": "llm/v1/chat",
+            "openai_base_url": f"{emulator.url}/serving-endpoints",
+            "openai_model": "docs-assistant",
+            "openai_api_key_env": "REMOTE_CHAT_KEY",
+        }
+    )
+    (tmp_path / "serving_endpoints.json").write_text(json.dumps(config))
+    monkeypatch.setenv("REMOTE_CHAT_KEY", user_token(ALICE))
+    settings = local_settings.model_copy(
+        update={"serving_config_file": tmp_path / "serving_endpoints.json"}
+    )
+    body = {"endpoint_name": "remote-chat", "messages": QUESTION, "max_tokens": 4}
+    with app_client(create_app(settings)) as client:
+        streamed = client.post("/api/model-serving/chat", json=body)
+        whole = client.post("/api/model-serving/chat", json={**body, "stream": False})
+        monkeypatch.setenv("REMOTE_CHAT_KEY", "not-a-token")
+        refused = client.post("/api/model-serving/chat", json=body)
+    assert _events(streamed.text)[-1] == ("message", "[DONE]")
+    assert whole.json()["usage"]["completion_tokens"] == 4
+    assert refused.status_code in (401, 403)
+    assert refused.json()["error_code"] in ("AUTH_REQUIRED", "PERMISSION_DENIED")

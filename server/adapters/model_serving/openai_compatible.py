@@ -1,7 +1,9 @@
 """Local endpoints backed by an OpenAI-compatible server the user runs (Ollama, vLLM, llama.cpp
-server): `openai_base_url` (for example `http://127.0.0.1:11434/v1`) and `openai_model` in
+server): `openai_base_url` (for example `http://127.0.0.1:11434/v1`), `openai_model` and, for a
+server that wants a key, `openai_api_key_env` (the name of the environment variable holding it) in
 `config/serving_endpoints.json`."""
 
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -24,8 +26,9 @@ def _target(endpoint: LocalEndpoint) -> tuple[str, dict[str, Any]]:
     return f"{base}/{PATHS[endpoint.task or CHAT]}", {"model": endpoint.openai_model}
 
 
-async def _no_headers() -> dict[str, str]:
-    return {}
+def _headers(endpoint: LocalEndpoint) -> dict[str, str]:
+    key = os.environ.get(endpoint.openai_api_key_env or "", "")
+    return {"Authorization": f"Bearer {key}"} if key else {}
 
 
 async def post(
@@ -34,7 +37,9 @@ async def post(
     """One non-streaming call."""
     url, extra = _target(endpoint)
     try:
-        response = await http.post(url, json={**body, **extra}, timeout=timeout)
+        response = await http.post(
+            url, json={**body, **extra}, headers=_headers(endpoint), timeout=timeout
+        )
     except httpx.TimeoutException as exc:
         raise ModelTimeout("No answer within the timeout.") from exc
     except httpx.TransportError as exc:
@@ -57,5 +62,9 @@ def stream(
 ) -> AsyncIterator[dict[str, Any]]:
     """A streaming call."""
     url, extra = _target(endpoint)
-    target = StreamTarget(endpoint.name, url, _no_headers, attempts, 0.5)
+
+    async def headers() -> dict[str, str]:
+        return _headers(endpoint)
+
+    target = StreamTarget(endpoint.name, url, headers, attempts, 0.5)
     return stream_chunks(http, target, {**body, **extra}, timeout)
