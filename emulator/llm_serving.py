@@ -72,8 +72,9 @@ def _check_numbers(body: dict[str, Any]) -> None:
     temperature = body.get("temperature", 1.0)
     if not isinstance(temperature, int | float) or not 0 <= temperature <= 2:
         raise LlmRequestError("'temperature' must be a number between 0 and 2.")
-    if body.get("n", 1) != 1:
-        raise LlmRequestError("The emulator answers only n=1.")
+    n = body.get("n", 1)
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 5:
+        raise LlmRequestError("'n' must be an integer from 1 to 5.")
     if not isinstance(body.get("stream", False), bool):
         raise LlmRequestError("'stream' must be a boolean.")
 
@@ -138,10 +139,12 @@ def answer(
             serving.llm.embedder(endpoint.model_path), body, endpoint.model_name
         )
         return JSONResponse(_encode(response, body.get("encoding_format")), headers=headers)
-    generation = generate(serving.llm.assistant(endpoint.model_path), body, task)
+    generations = generate(serving.llm.assistant(endpoint.model_path), body, task)
     if body.get("stream"):
-        chunks = list(response_chunks(generation, task, endpoint.model_name))
+        chunks = list(response_chunks(generations, task, endpoint.model_name))
         return StreamingResponse(
             _events(chunks, controls), media_type="text/event-stream", headers=headers
         )
-    return JSONResponse(completion_response(generation, task, endpoint.model_name), headers=headers)
+    return JSONResponse(
+        completion_response(generations, task, endpoint.model_name), headers=headers
+    )

@@ -177,9 +177,11 @@ async def _serve(
     controls.invocations += 1
     endpoint = _find(serving, name)
     require_level(request, principal, "serving-endpoints", name, "CAN_QUERY")
+    # The injected outcome is taken when the request arrives, so a slow request that its client
+    # abandoned cannot consume a failure meant for a later request.
+    failure = _injected_failure(controls)
     if controls.latency_seconds:
         await asyncio.sleep(controls.latency_seconds)
-    failure = _injected_failure(controls)
     if failure is not None:
         return failure
     if endpoint.state not in ("READY", "UPDATING"):

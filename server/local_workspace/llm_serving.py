@@ -22,6 +22,7 @@ from server.local_workspace.llm_models import (
     DocsAssistant,
     DocsEmbedder,
     Generation,
+    tokens,
 )
 
 CHAT = "llm/v1/chat"
@@ -70,56 +71,85 @@ def _messages(body: dict[str, Any], task: str) -> list[dict[str, Any]]:
     return messages
 
 
-def generate(assistant: DocsAssistant, body: dict[str, Any], task: str) -> Generation:
-    """Run the assistant on a chat or completions body."""
+def _cut_at_stop(generation: Generation, stop: Any) -> Generation:
+    """End the answer before the first stop sequence, as `stop` asks."""
+    sequences = [stop] if isinstance(stop, str) else [str(x) for x in stop or []]
+    text = "".join(generation.tokens)
+    cuts = [text.find(seq) for seq in sequences if seq and seq in text]
+    if not cuts:
+        return generation
+    kept = tokens(text[: min(cuts)])
+    return Generation(kept, "stop", generation.prompt_tokens)
+
+
+def generate(assistant: DocsAssistant, body: dict[str, Any], task: str) -> list[Generation]:
+    """Run the assistant on a chat or completions body: `n` answers (default 1)."""
     temperature = float(body.get("temperature", 1.0))
     max_tokens = body.get("max_tokens")
-    return assistant.generate(
-        _messages(body, task), max_tokens, temperature, seed=random.randrange(2**32)
-    )
+    messages = _messages(body, task)
+    return [
+        _cut_at_stop(
+            assistant.generate(messages, max_tokens, temperature, seed=random.randrange(2**32)),
+            body.get("stop"),
+        )
+        for _ in range(int(body.get("n") or 1))
+    ]
 
 
-def _usage(generation: Generation) -> dict[str, int]:
-    completion = len(generation.tokens)
+def _usage(generations: list[Generation]) -> dict[str, int]:
+    prompt = generations[0].prompt_tokens
+    completion = sum(len(g.tokens) for g in generations)
     return {
-        "prompt_tokens": generation.prompt_tokens,
+        "prompt_tokens": prompt,
         "completion_tokens": completion,
-        "total_tokens": generation.prompt_tokens + completion,
+        "total_tokens": prompt + completion,
     }
 
 
-def completion_response(generation: Generation, task: str, model: str) -> dict[str, Any]:
-    """The whole answer as one chat completion or text completion."""
-    text = "".join(generation.tokens)
-    head = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": model}
-    if task == COMPLETIONS:
-        choice: dict[str, Any] = {"index": 0, "text": text, "logprobs": None}
-        kind = "text_completion"
-    else:
-        choice = {"index": 0, "message": {"role": "assistant", "content": text}}
-        kind = "chat.completion"
-    choice["finish_reason"] = generation.finish_reason
-    return {**head, "object": kind, "choices": [choice], "usage": _usage(generation)}
+def _head(model: str) -> dict[str, Any]:
+    return {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": model}
 
 
-def response_chunks(generation: Generation, task: str, model: str) -> Iterator[dict[str, Any]]:
-    """The answer as stream chunks: one per token, the last with finish_reason and usage."""
-    head = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": model}
-    kind = "text_completion" if task == COMPLETIONS else "chat.completion.chunk"
-
-    def chunk(piece: str | None, finish: str | None, first: bool = False) -> dict[str, Any]:
+def completion_response(generations: list[Generation], task: str, model: str) -> dict[str, Any]:
+    """The whole answer as one chat completion or text completion, a choice per generation."""
+    choices: list[dict[str, Any]] = []
+    for index, generation in enumerate(generations):
+        text = "".join(generation.tokens)
         if task == COMPLETIONS:
-            choice: dict[str, Any] = {"index": 0, "text": piece or "", "logprobs": None}
+            choice: dict[str, Any] = {"index": index, "text": text, "logprobs": None}
         else:
-            delta: dict[str, Any] = {"role": "assistant"} if first else {}
-            if piece is not None:
-                delta["content"] = piece
-            choice = {"index": 0, "delta": delta}
-        return {**head, "object": kind, "choices": [{**choice, "finish_reason": finish}]}
+            choice = {"index": index, "message": {"role": "assistant", "content": text}}
+        choices.append({**choice, "finish_reason": generation.finish_reason})
+    kind = "text_completion" if task == COMPLETIONS else "chat.completion"
+    return {**_head(model), "object": kind, "choices": choices, "usage": _usage(generations)}
 
-    for index, piece in enumerate(generation.tokens):
-        yield chunk(piece, None, first=index == 0)
-    yield {**chunk(None, generation.finish_reason), "usage": _usage(generation)}
+
+def _chunk_choice(task: str, index: int, piece: str | None, first: bool) -> dict[str, Any]:
+    if task == COMPLETIONS:
+        return {"index": index, "text": piece or "", "logprobs": None}
+    delta: dict[str, Any] = {"role": "assistant"} if first else {}
+    if piece is not None:
+        delta["content"] = piece
+    return {"index": index, "delta": delta}
+
+
+def response_chunks(
+    generations: list[Generation], task: str, model: str
+) -> Iterator[dict[str, Any]]:
+    """The answers as stream chunks: one per token, then one with each choice's finish_reason;
+    the very last chunk carries `usage`."""
+    head = {
+        **_head(model),
+        "object": "text_completion" if task == COMPLETIONS else "chat.completion.chunk",
+    }
+    last = len(generations) - 1
+    for index, generation in enumerate(generations):
+        for position, piece in enumerate(generation.tokens):
+            choice = _chunk_choice(task, index, piece, first=position == 0)
+            yield {**head, "choices": [{**choice, "finish_reason": None}]}
+        final = _chunk_choice(task, index, None, first=not generation.tokens)
+        chunk = {**head, "choices": [{**final, "finish_reason": generation.finish_reason}]}
+        yield {**chunk, "usage": _usage(generations)} if index == last else chunk
 
 
 def embeddings_response(embedder: DocsEmbedder, body: dict[str, Any], model: str) -> dict[str, Any]:

@@ -341,3 +341,21 @@ def test_a_local_endpoint_backed_by_an_openai_compatible_server(
     assert whole.json()["usage"]["completion_tokens"] == 4
     assert refused.status_code in (401, 403)
     assert refused.json()["error_code"] in ("AUTH_REQUIRED", "PERMISSION_DENIED")
+
+
+def test_n_choices_and_stop_sequences(mode_client: ModeClient) -> None:
+    response = mode_client.client.post(
+        "/api/model-serving/invoke",
+        json={
+            "endpoint_name": "docs-assistant",
+            "inputs": {"messages": QUESTION, "n": 2, "stop": [":"], "temperature": 0},
+        },
+        headers=mode_client.headers(ALICE),
+    )
+    assert response.status_code == 200, response.text
+    answer = response.json()["predictions"]
+    assert [c["index"] for c in answer["choices"]] == [0, 1]
+    for choice in answer["choices"]:
+        assert choice["message"]["content"].startswith("From ")
+        assert ":" not in choice["message"]["content"]
+        assert choice["finish_reason"] == "stop"

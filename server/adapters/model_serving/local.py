@@ -92,8 +92,8 @@ class LocalModelServer:
             embedder = await asyncio.to_thread(llm.embedder, endpoint.model_path)
             return await asyncio.to_thread(embeddings_response, embedder, body, endpoint.model_name)
         assistant = await asyncio.to_thread(llm.assistant, endpoint.model_path)
-        generation = await asyncio.to_thread(generate, assistant, body, task)
-        return completion_response(generation, task, endpoint.model_name)
+        generations = await asyncio.to_thread(generate, assistant, body, task)
+        return completion_response(generations, task, endpoint.model_name)
 
     def stream(
         self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
@@ -112,8 +112,8 @@ class LocalModelServer:
             return
         task = endpoint.task or CHAT
         assistant = await asyncio.to_thread(self._serving.llm.assistant, endpoint.model_path)
-        generation = await asyncio.to_thread(generate, assistant, body, task)
-        for chunk in response_chunks(generation, task, endpoint.model_name):
+        generations = await asyncio.to_thread(generate, assistant, body, task)
+        for chunk in response_chunks(generations, task, endpoint.model_name):
             yield chunk
             await asyncio.sleep(0)
 
