@@ -11,7 +11,7 @@ CLIENT_EXISTS := $(wildcard client/package.json)
 
 .PHONY: run test install workspace client lint fmt typecheck test-unit test-integration \
 	test-contract test-e2e emulator dev migrate bench deploy-rehearsal clean client-api \
-	client-typecheck requirements lighthouse validate-bundle
+	client-typecheck requirements lighthouse validate-bundle client-lint test-client
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -43,6 +43,12 @@ client-api: install client/node_modules/.installed ## regenerate client/openapi.
 client-typecheck: client/node_modules/.installed
 	cd client && npx tsc --noEmit
 
+client-lint: client/node_modules/.installed ## Biome: the web client's lint and format check
+	cd client && npm run --silent lint
+
+test-client: client/node_modules/.installed ## Vitest: unit tests of the web client's helpers
+	cd client && npm run --silent test
+
 dev: install workspace client/node_modules/.installed ## Vite dev server on :5173 (proxying /api) + backend with reload
 	trap 'kill 0' EXIT; (cd client && npx vite) & LOG_FORMAT=$${LOG_FORMAT:-text} $(PY) -m uvicorn server.app:dev_app --factory --reload --port 8000
 
@@ -55,13 +61,14 @@ emulator: install ## run the Databricks REST emulator on http://127.0.0.1:8787
 validate-bundle: install ## check databricks.yml and app.yaml against the bundle schema's facts, offline
 	$(PY) -m scripts.validate_bundle
 
-lint: install validate-bundle
+lint: install validate-bundle client-lint
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-fmt: install
+fmt: install client/node_modules/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+	cd client && npm run --silent format
 
 typecheck: install
 	$(PY) -m mypy server emulator scripts benchmarks
@@ -78,7 +85,7 @@ test-contract: install workspace
 test-e2e: install client workspace
 	$(PY) -m pytest tests/e2e
 
-test: lint typecheck client-typecheck client workspace ## every check: lint, types, all tests (browser included)
+test: lint typecheck client-typecheck test-client client workspace ## every check: lint, types, all tests (browser included)
 	$(PY) -m pytest
 
 deploy-rehearsal: install client workspace ## deploy the bundle to the strict emulator and run the user journeys

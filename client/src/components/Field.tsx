@@ -2,7 +2,17 @@ import { FormUI } from "@databricks/design-system";
 import type { ReactNode } from "react";
 
 /** A labelled form field (DuBois FormUI): the label names the control through htmlFor. */
-export function Field({ id, label, hint, children }: { id: string; label: string; hint?: ReactNode; children: ReactNode }) {
+export function Field({
+  id,
+  label,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div style={{ display: "grid", gap: 4, minWidth: 200 }}>
       <FormUI.Label htmlFor={id}>{label}</FormUI.Label>
