@@ -1,22 +1,12 @@
 """The web UI in real Chromium against the app started as `make run` starts it."""
 
 import re
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import require_component
-from tests.e2e.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    axe_violations,
-    chromium_available,
-    pretty,
-    screenshot,
-)
+from tests.e2e.browser import axe_violations, choose, pretty, screenshot
 from tests.e2e.server_process import running_server
 
 SECTIONS = {
@@ -25,44 +15,6 @@ SECTIONS = {
     "model-serving": "/model-serving",
     "preferences": "/preferences",
 }
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_component(chromium_available(), "Chromium", "apt-get install chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A page acting as a user of its own, so tests never share preferences."""
-    name = request.node.name.split("[")[0][-30:].replace("_", "-")
-    user = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    context = browser.new_context(
-        base_url=app_url,
-        viewport={"width": 1280, "height": 900},
-        extra_http_headers={"X-Forwarded-Email": user},
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_unity_catalog_pick_and_page(page: Page) -> None:
@@ -226,7 +178,9 @@ def test_errors_show_message_and_request_id(page: Page) -> None:
     ).click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("You don't have access to this table.")
-    expect(alert).to_contain_text("SELECT on the table, USE SCHEMA on main.hr and USE CATALOG on main")
+    expect(alert).to_contain_text(
+        "SELECT on the table, USE SCHEMA on main.hr and USE CATALOG on main"
+    )
     expect(alert).to_contain_text("Ask the table's owner or a workspace admin")
     expect(alert).to_contain_text("CATALOG_PERMISSION_DENIED")
     expect(alert).to_contain_text("request id")

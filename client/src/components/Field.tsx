@@ -6,15 +6,17 @@ export function Field({
   id,
   label,
   hint,
+  minWidth = 200,
   children,
 }: {
   id: string;
   label: string;
   hint?: ReactNode;
+  minWidth?: number;
   children: ReactNode;
 }) {
   return (
-    <div style={{ display: "grid", gap: 4, minWidth: 200 }}>
+    <div style={{ display: "grid", gap: 4, minWidth }}>
       <FormUI.Label htmlFor={id}>{label}</FormUI.Label>
       {children}
       {hint ? <FormUI.Hint>{hint}</FormUI.Hint> : null}

@@ -54,7 +54,7 @@ export function Pager({ idPrefix, page, size, total, shown, onPage, onSize }: Pa
           jump();
         }}
       >
-        <Field id={`${idPrefix}-goto`} label={`Go to page (1–${formatCount(pages)})`}>
+        <Field id={`${idPrefix}-goto`} label={`Go to page (1–${formatCount(pages)})`} minWidth={0}>
           <Input
             id={`${idPrefix}-goto`}
             componentId={`${idPrefix}.goto`}
