@@ -44,12 +44,12 @@ function FilterInput({
       aria-label={`Filter ${column.name}`}
       aria-invalid={problem ? true : undefined}
       title={problem ? `Not a valid ${column.data_type} value` : "Equals; NULL matches empty values. Press Enter."}
-      placeholder="="
+      placeholder="Filter"
       value={draft}
       style={{
         background: theme.colors.backgroundPrimary,
         color: theme.colors.textPrimary,
-        border: `1px solid ${problem ? theme.colors.actionDangerPrimaryBackgroundDefault : theme.colors.border}`,
+        border: `1px solid ${problem ? theme.colors.actionDangerPrimaryBackgroundDefault : theme.colors.actionDefaultBorderDefault}`,
       }}
       onChange={(event) => setDraft(event.target.value)}
       onBlur={commit}

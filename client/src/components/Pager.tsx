@@ -1,4 +1,4 @@
-import { Button, Input, Typography } from "@databricks/design-system";
+import { Button, Input } from "@databricks/design-system";
 import { useState } from "react";
 import { formatCount, pageCount, parsePage } from "../lib/format";
 import { PAGE_SIZES } from "../lib/viewState";
@@ -28,27 +28,22 @@ export function Pager({ idPrefix, page, size, total, shown, onPage, onSize }: Pa
   const last = first === 0 ? 0 : first + shown - 1;
   return (
     <nav className="pager" aria-label="Pages">
-      <LabeledSelect
-        id={`${idPrefix}-page-size`}
-        label="Rows per page"
-        value={String(size)}
-        options={PAGE_SIZES.map((value) => ({ value: String(value) }))}
-        onChange={(value) => onSize(Number(value))}
-      />
-      <Button componentId={`${idPrefix}.first`} disabled={page <= 1} onClick={() => onPage(1)}>
-        First
-      </Button>
-      <Button componentId={`${idPrefix}.previous`} disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        Previous
-      </Button>
-      <Button componentId={`${idPrefix}.next`} disabled={page >= pages} onClick={() => onPage(page + 1)}>
-        Next
-      </Button>
-      <Button componentId={`${idPrefix}.last`} disabled={page >= pages} onClick={() => onPage(pages)}>
-        Last
-      </Button>
+      <div className="pager-buttons">
+        <Button componentId={`${idPrefix}.first`} disabled={page <= 1} onClick={() => onPage(1)}>
+          First
+        </Button>
+        <Button componentId={`${idPrefix}.previous`} disabled={page <= 1} onClick={() => onPage(page - 1)}>
+          Previous
+        </Button>
+        <Button componentId={`${idPrefix}.next`} disabled={page >= pages} onClick={() => onPage(page + 1)}>
+          Next
+        </Button>
+        <Button componentId={`${idPrefix}.last`} disabled={page >= pages} onClick={() => onPage(pages)}>
+          Last
+        </Button>
+      </div>
       <form
-        style={{ display: "flex", gap: 8, alignItems: "flex-end" }}
+        className="pager-buttons"
         onSubmit={(event) => {
           event.preventDefault();
           jump();
@@ -68,9 +63,17 @@ export function Pager({ idPrefix, page, size, total, shown, onPage, onSize }: Pa
           Go
         </Button>
       </form>
-      <Typography.Text aria-live="polite">
+      <LabeledSelect
+        id={`${idPrefix}-page-size`}
+        label="Rows per page"
+        value={String(size)}
+        options={PAGE_SIZES.map((value) => ({ value: String(value) }))}
+        onChange={(value) => onSize(Number(value))}
+        minWidth={0}
+      />
+      <p className="pager-status" aria-live="polite">
         {`Page ${formatCount(page)} of ${formatCount(pages)} · rows ${formatCount(first)}–${formatCount(last)} of ${formatCount(total)}`}
-      </Typography.Text>
+      </p>
     </nav>
   );
 }

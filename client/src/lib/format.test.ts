@@ -54,8 +54,8 @@ describe("formatCell", () => {
 
 describe("columnWidth", () => {
   it("fits the widest value or the header, within bounds", () => {
-    expect(columnWidth("id", ["1", "22"])).toBe(8);
-    expect(columnWidth("l_shipinstruct", ["DELIVER IN PERSON"])).toBe(20);
+    expect(columnWidth("id", ["1", "22"])).toBe(9);
+    expect(columnWidth("l_shipinstruct", ["DELIVER IN PERSON"])).toBe(21);
     expect(columnWidth("c", ["x".repeat(500)])).toBe(60);
   });
 });

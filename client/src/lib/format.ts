@@ -44,7 +44,7 @@ export function formatCell(value: unknown, numeric: boolean): string {
 
 /** A column width in `ch` that fits the header and the widest value, within 6 and 60. */
 export function columnWidth(header: string, cells: string[]): number {
-  let widest = header.length + 4;
+  let widest = header.length + 5;
   for (const cell of cells) if (cell.length > widest) widest = cell.length;
   return Math.min(60, Math.max(6, widest + 2));
 }
