@@ -67,7 +67,7 @@ def pretty(value: object) -> str:
     return json.dumps(value, indent=2)
 
 
-# Contrast of every visible control and data cell, computed from the rendered colours (WCAG 2.1
+# Contrast of every visible text (controls, their labels, headings, cells), computed from the rendered colours (WCAG 2.1
 # relative luminance). axe reports text whose background it cannot determine as "incomplete" rather
 # than as a violation; this check decides those cases instead of ignoring them.
 _CONTRAST_SCRIPT = """
@@ -102,9 +102,8 @@ _CONTRAST_SCRIPT = """
     });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
-  const selector = 'button, a[href], input, textarea, [role="combobox"], [role="radio"], label, th, td, h1, h2, p, legend, [role="alert"] *';
   const failures = [];
-  for (const el of document.querySelectorAll(selector)) {
+  for (const el of document.querySelectorAll('body *:not(script):not(style)')) {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     if (!box.width || !box.height || style.visibility === 'hidden' || style.opacity === '0') continue;
@@ -136,7 +135,7 @@ _CONTRAST_SCRIPT = """
 
 
 def contrast_failures(page: Page) -> list[dict[str, Any]]:
-    """Visible text of controls, headings and cells whose contrast is below WCAG AA."""
+    """Visible text (and text fields) whose contrast with its background is below WCAG AA."""
     failures: list[dict[str, Any]] = page.evaluate(_CONTRAST_SCRIPT)
     return failures
 
