@@ -30,10 +30,10 @@ client/node_modules/.installed: client/package.json client/package-lock.json
 	cd client && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-CLIENT_SOURCES := $(shell find client/src -type f 2>/dev/null) client/index.html client/vite.config.ts
+CLIENT_SOURCES := $(shell find client/src client/scripts -type f 2>/dev/null) client/index.html client/vite.config.ts
 
 client/dist/index.html: client/node_modules/.installed $(CLIENT_SOURCES)
-	cd client && npx vite build --logLevel warn
+	cd client && npx vite build --logLevel warn && node scripts/compress.mjs
 
 client: client/dist/index.html ## build the web client into client/dist
 

@@ -210,3 +210,19 @@ def test_failed_next_page_keeps_the_view_and_offers_retry(page: Page) -> None:
     page.unroute("**/api/unity-catalog/query")
     alert.get_by_role("button", name="Retry", exact=True).click(timeout=5000)
     expect(page.get_by_text("Page 2 of 200 · rows 26–50 of 5,000")).to_be_visible()
+
+
+def test_scripts_and_styles_arrive_precompressed(page: Page) -> None:
+    codings: dict[str, str | None] = {}
+    page.on(
+        "response",
+        lambda r: (
+            codings.update({r.url: r.headers.get("content-encoding")})
+            if "/assets/" in r.url
+            else None
+        ),
+    )
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Welcome", level=1)).to_be_visible()
+    assert codings, "no asset was loaded"
+    assert all(coding in ("br", "gzip") for coding in codings.values()), pretty(codings)
