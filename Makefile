@@ -11,7 +11,7 @@ CLIENT_EXISTS := $(wildcard client/package.json)
 
 .PHONY: run test install workspace client lint fmt typecheck test-unit test-integration \
 	test-contract test-e2e emulator dev migrate bench deploy-rehearsal clean client-api \
-	client-typecheck requirements lighthouse validate-bundle mutation
+	client-typecheck requirements lighthouse validate-bundle mutation client-lint test-client
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -30,10 +30,10 @@ client/node_modules/.installed: client/package.json client/package-lock.json
 	cd client && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-CLIENT_SOURCES := $(shell find client/src -type f 2>/dev/null) client/index.html client/vite.config.ts
+CLIENT_SOURCES := $(shell find client/src client/scripts -type f 2>/dev/null) client/index.html client/vite.config.ts
 
 client/dist/index.html: client/node_modules/.installed $(CLIENT_SOURCES)
-	cd client && npx vite build --logLevel warn
+	cd client && npx vite build --logLevel warn && node scripts/compress.mjs
 
 client: client/dist/index.html ## build the web client into client/dist
 
@@ -42,6 +42,12 @@ client-api: install client/node_modules/.installed ## regenerate client/openapi.
 
 client-typecheck: client/node_modules/.installed
 	cd client && npx tsc --noEmit
+
+client-lint: client/node_modules/.installed ## Biome: the web client's lint and format check
+	cd client && npm run --silent lint
+
+test-client: client/node_modules/.installed ## Vitest: unit tests of the web client's helpers
+	cd client && npm run --silent test
 
 dev: install workspace client/node_modules/.installed ## Vite dev server on :5173 (proxying /api) + backend with reload
 	trap 'kill 0' EXIT; (cd client && npx vite) & LOG_FORMAT=$${LOG_FORMAT:-text} $(PY) -m uvicorn server.app:dev_app --factory --reload --port 8000
@@ -55,14 +61,15 @@ emulator: install ## run the Databricks REST emulator on http://127.0.0.1:8787
 validate-bundle: install ## check databricks.yml and app.yaml against the bundle schema's facts, offline
 	$(PY) -m scripts.validate_bundle
 
-lint: install validate-bundle ## ruff, formatting and the import contracts (pyproject.toml [tool.importlinter])
+lint: install validate-bundle client-lint ## ruff, formatting, the import contracts (pyproject.toml [tool.importlinter]) and Biome
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	.venv/bin/lint-imports --no-cache --no-logo
 
-fmt: install
+fmt: install client/node_modules/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+	cd client && npm run --silent format
 
 typecheck: install
 	$(PY) -m mypy server emulator scripts benchmarks
@@ -79,7 +86,7 @@ test-contract: install workspace
 test-e2e: install client workspace
 	$(PY) -m pytest tests/e2e
 
-test: lint typecheck client-typecheck client workspace ## every check: lint, types, all tests (browser included)
+test: lint typecheck client-typecheck test-client client workspace ## every check: lint, types, all tests (browser included)
 	$(PY) -m pytest
 
 deploy-rehearsal: install client workspace ## deploy the bundle to the strict emulator and run the user journeys

@@ -5,7 +5,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks import chat_stream, identity_check, lakebase_tokens, uc_paging
+from benchmarks import chat_stream, grid_render, identity_check, lakebase_tokens, uc_paging
 
 Trial = Callable[[], object]
 
@@ -34,6 +34,7 @@ def main() -> None:
     lakebase_tokens.run(compare)
     identity_check.run(compare)
     chat_stream.run()
+    grid_render.run(compare)
 
 
 if __name__ == "__main__":

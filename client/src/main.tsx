@@ -1,4 +1,6 @@
 import "@databricks/design-system/dist/index.css";
+// Dark mode renders components with the du-bois-dark- class prefix, styled by this sheet.
+import "@databricks/design-system/dist/index-dark.css";
 import "./styles.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

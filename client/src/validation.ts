@@ -3,6 +3,16 @@ import Ajv, { type ErrorObject } from "ajv";
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const FORMATS = ["dataframe_split", "dataframe_records", "instances", "inputs"];
+const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+
+function compiled(schema: Record<string, unknown>) {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
 
 function describe(error: ErrorObject): string {
   if (error.keyword === "required") return `missing required field '${String(error.params.missingProperty)}'`;
@@ -41,7 +51,7 @@ export function validateInput(text: string, schema: Record<string, unknown> | nu
     return "Input must be a JSON object (one record), a list of records, or one serving format.";
   }
   if (!schema) return null;
-  const validate = ajv.compile(schema);
+  const validate = compiled(schema);
   for (const [index, record] of records.entries()) {
     if (!validate(record) && validate.errors?.length) {
       const where = records.length > 1 ? `record ${index}: ` : "";
@@ -75,7 +85,34 @@ const TASK_EXAMPLES: Record<string, unknown> = {
 };
 
 /** A starting body for an endpoint: its task's request format, or a record from its schema. */
-export function exampleInput(task: string | null | undefined, schema: Record<string, unknown> | null | undefined): unknown {
+export function exampleInput(
+  task: string | null | undefined,
+  schema: Record<string, unknown> | null | undefined,
+): unknown {
   if (task) return TASK_EXAMPLES[task] ?? {};
   return exampleRecord(schema);
+}
+
+/** The input problem for an endpoint: LLM and custom tasks take their own JSON body (the server
+ * checks it against the task's format); tabular endpoints take records checked against the schema. */
+export function endpointInputError(
+  text: string,
+  task: string | null | undefined,
+  schema: Record<string, unknown> | null | undefined,
+): string | null {
+  if (!task) return validateInput(text, schema);
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (error) {
+    return `Not valid JSON: ${(error as Error).message}`;
+  }
+}
+
+/** An error message when the timeout is not a whole number of seconds from 1 to 300, else null. */
+export function timeoutError(text: string): string | null {
+  const value = Number(text);
+  return text.trim() !== "" && Number.isInteger(value) && value >= 1 && value <= 300
+    ? null
+    : "Timeout must be a whole number from 1 to 300.";
 }

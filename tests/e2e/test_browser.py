@@ -1,22 +1,12 @@
 """The web UI in real Chromium against the app started as `make run` starts it."""
 
 import re
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import require_component
-from tests.e2e.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    axe_violations,
-    chromium_available,
-    pretty,
-    screenshot,
-)
+from tests.e2e.browser import axe_violations, choose, pretty, screenshot
 from tests.e2e.server_process import running_server
 
 SECTIONS = {
@@ -27,70 +17,45 @@ SECTIONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_component(chromium_available(), "Chromium", "apt-get install chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A page acting as a user of its own, so tests never share preferences."""
-    name = request.node.name.split("[")[0][-30:].replace("_", "-")
-    user = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    context = browser.new_context(
-        base_url=app_url,
-        viewport={"width": 1280, "height": 900},
-        extra_http_headers={"X-Forwarded-Email": user},
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
-
-
 def test_unity_catalog_pick_and_page(page: Page) -> None:
     page.goto("/unity-catalog")
     expect(page.get_by_role("combobox", name="Schema")).to_be_disabled()
     choose(page, "Catalog", "main")
     choose(page, "Schema", "samples")
     choose(page, "Table", "orders")
-    expect(page.get_by_text("Rows 1–25 of 5000")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/unity-catalog/main/samples/orders$"))
+    expect(page.get_by_text("rows 1–25 of 5,000")).to_be_visible()
     page.get_by_role("button", name="Next").click()
-    expect(page.get_by_text("Rows 26–50 of 5000")).to_be_visible()
+    expect(page.get_by_text("rows 26–50 of 5,000")).to_be_visible()
     choose(page, "Rows per page", "10")
-    expect(page.get_by_text("Rows 1–10 of 5000")).to_be_visible()
+    expect(page.get_by_text("rows 1–10 of 5,000")).to_be_visible()
+    page.get_by_role("button", name="Last").click()
+    expect(page.get_by_text("Page 500 of 500 · rows 4,991–5,000 of 5,000")).to_be_visible()
+    page.get_by_label("Go to page").fill("42")
+    page.get_by_role("button", name="Go", exact=True).click()
+    expect(page.get_by_text("Page 42 of 500")).to_be_visible()
     page.get_by_role("button", name="Add to favourites").click()
-    page.reload()
+    expect(page.get_by_role("button", name="★ Favourite")).to_be_visible()
+    page.goto("/unity-catalog")
     page.get_by_role("group", name="Favourite tables").get_by_role(
         "button", name="main.samples.orders"
     ).click()
-    expect(page.get_by_text("Rows 1–25 of 5000")).to_be_visible()
+    expect(page.get_by_text("rows 1–25 of 5,000")).to_be_visible()
 
 
 def test_preferences_create_change_delete_and_theme(page: Page) -> None:
     page.goto("/preferences")
+    page.get_by_text("Dark", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.get_by_text("Light", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
     editor = page.get_by_label("Value (JSON object)")
     editor.fill("[1, 2]")
     expect(page.get_by_text("The value must be a JSON object")).to_be_visible()
     expect(page.get_by_role("button", name="Save")).to_be_disabled()
-    editor.fill('{"mode": "dark"}')
+    editor.fill('{"mode": "Dark"}')
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved theme.")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
@@ -116,11 +81,15 @@ def test_model_serving_valid_and_invalid_input(page: Page) -> None:
     expect(page.get_by_text("request id")).to_be_visible()
     assert len(invocations) == 1
     editor.fill('{"trip_distance": 2.5, "pickup_hour": 9}')
-    page.get_by_role("button", name="Invoke").click()
     expect(page.get_by_text("missing required field 'trip_duration_minutes'")).to_be_visible()
+    expect(page.get_by_role("button", name="Invoke")).to_be_disabled()
+    page.get_by_role("button", name="Show example").click()
+    page.get_by_label("Timeout (seconds)").fill("0")
+    expect(page.get_by_text("Timeout must be a whole number from 1 to 300.").first).to_be_visible()
+    expect(page.get_by_role("button", name="Invoke")).to_be_disabled()
     assert len(invocations) == 1, "an invalid input must not be sent"
     choose(page, "Endpoint", "churn-scorer (UPDATING)")
-    expect(page.get_by_text("Only READY endpoints can be invoked")).to_be_visible()
+    expect(page.get_by_text("it can be invoked once READY")).to_be_visible()
     expect(page.get_by_role("button", name="Invoke")).to_be_disabled()
 
 
@@ -169,7 +138,7 @@ def test_accessibility_and_screenshots(page: Page, theme: str) -> None:
             choose(page, "Catalog", "main")
             choose(page, "Schema", "samples")
             choose(page, "Table", "customers")
-            expect(page.get_by_text("Rows 1–25 of 500")).to_be_visible()
+            expect(page.get_by_text("rows 1–25 of 500")).to_be_visible()
         if name == "model-serving":
             choose(page, "Endpoint", "ticket-classifier (READY)")
             page.get_by_role("button", name="Invoke").click()
@@ -209,8 +178,15 @@ def test_errors_show_message_and_request_id(page: Page) -> None:
     ).click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("You don't have access to this table.")
+    expect(alert).to_contain_text(
+        "SELECT on the table, USE SCHEMA on main.hr and USE CATALOG on main"
+    )
+    expect(alert).to_contain_text("Ask the table's owner or a workspace admin")
     expect(alert).to_contain_text("CATALOG_PERMISSION_DENIED")
     expect(alert).to_contain_text("request id")
+    expect(page.get_by_role("combobox", name="Table")).to_contain_text("salaries (no access)")
+    expect(page.get_by_role("navigation", name="Pages")).to_have_count(0)
+    expect(page.get_by_role("button", name="Retry")).to_have_count(0)
 
 
 def test_no_endpoint_explains_how_to_configure_one(browser: Browser, tmp_path: Path) -> None:

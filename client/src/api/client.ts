@@ -13,6 +13,7 @@ export class ApiError extends Error {
     readonly errorCode: string,
     readonly requestId: string | null,
     readonly details: Record<string, unknown>,
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -21,11 +22,15 @@ export class ApiError extends Error {
 // Every error the API declares is this envelope; a proxy in front may still answer otherwise.
 type Envelope = Partial<Schemas["ErrorResponse"]>;
 
+function retryAfterOf(envelope: Envelope, response: Response): number | null {
+  const header = Number(response.headers.get("retry-after"));
+  const seconds = typeof envelope.retry_after === "number" ? envelope.retry_after : header;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+}
+
 /** Unwrap an openapi-fetch result: the data, or an ApiError built from the envelope. */
-export async function call<T>(
-  promise: Promise<{ data?: T; error?: unknown; response: Response }>,
-): Promise<T> {
-  let result;
+export async function call<T>(promise: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
   try {
     result = await promise;
   } catch (cause) {
@@ -40,5 +45,6 @@ export async function call<T>(
     envelope.error_code ?? "HTTP_ERROR",
     response.headers.get("x-request-id"),
     envelope.technical_details ?? {},
+    retryAfterOf(envelope, response),
   );
 }

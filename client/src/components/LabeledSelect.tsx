@@ -11,12 +11,22 @@ type LabeledSelectProps = {
   onChange: (value: string) => void;
   disabled?: boolean;
   placeholder?: string;
+  minWidth?: number;
 };
 
 /** A DuBois SimpleSelect with a visible label. */
-export function LabeledSelect({ id, label, value, options, onChange, disabled, placeholder }: LabeledSelectProps) {
+export function LabeledSelect({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+  disabled,
+  placeholder,
+  minWidth,
+}: LabeledSelectProps) {
   return (
-    <Field id={id} label={label}>
+    <Field id={id} label={label} minWidth={minWidth}>
       <SimpleSelect
         id={id}
         componentId={id}

@@ -18,7 +18,12 @@ const saved: { messages: Message[]; settings: Settings } = {
 
 function numberProblem(text: string, min: number, max: number, integer: boolean): string | null {
   const value = Number(text);
-  const ok = text.trim() !== "" && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+  const ok =
+    text.trim() !== "" &&
+    Number.isFinite(value) &&
+    value >= min &&
+    value <= max &&
+    (!integer || Number.isInteger(value));
   return ok ? null : `Use ${integer ? "a whole number" : "a number"} from ${min} to ${max}.`;
 }
 
@@ -59,7 +64,8 @@ export default function Chat() {
 
   const temperatureProblem = numberProblem(settings.temperature, 0, 2, false);
   const maxTokensProblem = numberProblem(settings.maxTokens, 1, 32768, true);
-  const canSend = Boolean(settings.endpoint) && draft.trim() !== "" && !streaming && !temperatureProblem && !maxTokensProblem;
+  const canSend =
+    Boolean(settings.endpoint) && draft.trim() !== "" && !streaming && !temperatureProblem && !maxTokensProblem;
 
   const send = () => {
     if (!canSend) return;
@@ -92,10 +98,19 @@ export default function Chat() {
   };
 
   return (
-    <Section title="Chat" intro="Chat with a serving endpoint whose task is llm/v1/chat; answers stream in as they are generated.">
+    <Section
+      title="Chat"
+      intro="Chat with a serving endpoint whose task is llm/v1/chat; answers stream in as they are generated."
+    >
       <ErrorAlert componentId="chat.error" error={error} />
       {endpoints && endpoints.length === 0 ? (
-        <Alert componentId="chat.none" type="info" closable={false} message="No chat endpoint is available." description="Add an endpoint with task llm/v1/chat (docs/model-serving.md)." />
+        <Alert
+          componentId="chat.none"
+          type="info"
+          closable={false}
+          message="No chat endpoint is available."
+          description="Add an endpoint with task llm/v1/chat (docs/model-serving.md)."
+        />
       ) : null}
       <div className="chat-settings">
         <LabeledSelect
@@ -107,14 +122,39 @@ export default function Chat() {
           onChange={(value) => setSetting("endpoint", value)}
         />
         <Field id="chat-temperature" label="Temperature" hint={temperatureProblem ?? "0 to 2"}>
-          <Input id="chat-temperature" componentId="chat.temperature" type="number" min={0} max={2} step={0.1} value={settings.temperature} aria-invalid={temperatureProblem ? true : undefined} onChange={(event) => setSetting("temperature", event.target.value)} />
+          <Input
+            id="chat-temperature"
+            componentId="chat.temperature"
+            type="number"
+            min={0}
+            max={2}
+            step={0.1}
+            value={settings.temperature}
+            aria-invalid={temperatureProblem ? true : undefined}
+            onChange={(event) => setSetting("temperature", event.target.value)}
+          />
         </Field>
         <Field id="chat-max-tokens" label="Max tokens" hint={maxTokensProblem ?? "1 to 32768"}>
-          <Input id="chat-max-tokens" componentId="chat.max-tokens" type="number" min={1} max={32768} value={settings.maxTokens} aria-invalid={maxTokensProblem ? true : undefined} onChange={(event) => setSetting("maxTokens", event.target.value)} />
+          <Input
+            id="chat-max-tokens"
+            componentId="chat.max-tokens"
+            type="number"
+            min={1}
+            max={32768}
+            value={settings.maxTokens}
+            aria-invalid={maxTokensProblem ? true : undefined}
+            onChange={(event) => setSetting("maxTokens", event.target.value)}
+          />
         </Field>
       </div>
       <Field id="chat-system" label="System prompt">
-        <Input.TextArea id="chat-system" componentId="chat.system" rows={2} value={settings.system} onChange={(event) => setSetting("system", event.target.value)} />
+        <Input.TextArea
+          id="chat-system"
+          componentId="chat.system"
+          rows={2}
+          value={settings.system}
+          onChange={(event) => setSetting("system", event.target.value)}
+        />
       </Field>
       <Transcript messages={messages} streaming={streaming} />
       <Field id="chat-message" label="Your message" hint="Enter sends; Shift+Enter starts a new line.">
@@ -139,7 +179,11 @@ export default function Chat() {
         <Button componentId="chat.stop" disabled={!streaming} onClick={() => abort.current?.abort()}>
           Stop
         </Button>
-        <Button componentId="chat.clear" disabled={streaming || messages.length === 0} onClick={() => setMessages(() => [])}>
+        <Button
+          componentId="chat.clear"
+          disabled={streaming || messages.length === 0}
+          onClick={() => setMessages(() => [])}
+        >
           Clear conversation
         </Button>
       </div>

@@ -1,24 +1,17 @@
 import { ResourceStatusIndicator, Tag, Typography } from "@databricks/design-system";
-import { useEffect, useState } from "react";
-import { ApiError, api, call, type Schemas } from "../api/client";
+import { useQuery } from "@tanstack/react-query";
+import { ApiError, api, call } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Section } from "../components/Section";
+import type { SectionProps } from "../routes";
 
 type Backend = { status: string; detail: string };
 
-export default function Welcome({ user }: { user: Schemas["UserInfo"] | null }) {
-  const [backends, setBackends] = useState<Record<string, Backend> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    call(api.GET("/health/ready"))
-      .then((ready) => setBackends(ready.backends))
-      .catch((err: unknown) => {
-        const details = err instanceof ApiError ? err.details.backends : undefined;
-        if (details) setBackends(details as Record<string, Backend>);
-        setError(err);
-      });
-  }, []);
+export default function Welcome({ user }: SectionProps) {
+  const ready = useQuery({ queryKey: ["health", "ready"], queryFn: () => call(api.GET("/health/ready")) });
+  const failed =
+    ready.error instanceof ApiError ? (ready.error.details.backends as Record<string, Backend> | undefined) : undefined;
+  const backends = ready.data?.backends ?? failed ?? null;
 
   return (
     <Section title="Welcome" intro="Who you are, how the app runs, and whether each backend answers.">
@@ -41,7 +34,8 @@ export default function Welcome({ user }: { user: Schemas["UserInfo"] | null }) 
       </div>
       <div>
         <Typography.Title level={2}>Backends</Typography.Title>
-        <ErrorAlert componentId="welcome.ready-error" error={error} />
+        {ready.isPending ? <Typography.Text>Checking the backends…</Typography.Text> : null}
+        <ErrorAlert componentId="welcome.ready-error" error={ready.error} onRetry={() => void ready.refetch()} />
         <ul aria-label="Backend status" style={{ listStyle: "none", padding: 0, display: "grid", gap: 8 }}>
           {Object.entries(backends ?? {}).map(([name, backend]) => (
             <li key={name} style={{ display: "flex", gap: 8, alignItems: "center" }}>
