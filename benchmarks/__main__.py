@@ -5,7 +5,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks import identity_check, lakebase_tokens, uc_paging
+from benchmarks import identity_check, lakebase_tokens
 
 Trial = Callable[[], object]
 
@@ -30,7 +30,6 @@ def compare(
 
 def main() -> None:
     """Run every benchmark."""
-    uc_paging.run(compare)
     lakebase_tokens.run(compare)
     identity_check.run(compare)
 

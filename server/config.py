@@ -50,6 +50,9 @@ class Settings(BaseSettings):
 
     uc_statement_timeout_seconds: float = Field(default=30.0, gt=0)
     uc_warehouse_start_timeout_seconds: float = Field(default=300.0, gt=0)
+    uc_result_ttl_seconds: float = Field(default=900.0, gt=0)
+    uc_result_cache_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    uc_result_row_limit: int = Field(default=1_000_000, ge=1, le=100_000_000)
 
     database_url: SecretStr | None = None
     pghost: str | None = None
