@@ -159,7 +159,7 @@ class UnityCatalogService:
             return self._results.find(user.user_id, key), False
         return None, False
 
-    async def _open(self, user: User, request: QueryRequest, key: str) -> Kept[_KeptQuery]:
+    async def _open(self, user: User, request: QueryRequest) -> _KeptQuery:
         meta = await self._bounded(
             self._reader.table(user, request.catalog, request.schema_, request.table), "table"
         )
@@ -172,15 +172,11 @@ class UnityCatalogService:
                 "statement",
             )
             fields["row_count"] = rows.total_row_count
-        kept = _KeptQuery(rows, data_source(meta, user), statement.sql)
-        return self._results.put(user.user_id, key, kept, rows.size_bytes)
+        return _KeptQuery(rows, data_source(meta, user), statement.sql)
 
-    async def _read(
-        self, user: User, kept: Kept[_KeptQuery], request: QueryRequest
-    ) -> list[list[Any]]:
+    async def _read(self, user: User, rows: KeptRows, request: QueryRequest) -> list[list[Any]]:
         return await self._bounded(
-            self._reader.read_result(user, kept.value.rows, request.offset, request.limit),
-            "page",
+            self._reader.read_result(user, rows, request.offset, request.limit), "page"
         )
 
     async def _page(self, user: User, request: QueryRequest) -> _Page:
@@ -188,12 +184,20 @@ class UnityCatalogService:
         kept, expired = self._live(user, request, key)
         if kept is not None:
             try:
-                return _Page(kept, await self._read(user, kept, request), True, False)
+                return _Page(kept, await self._read(user, kept.value.rows, request), True, False)
             except ResultGone:
                 self._results.discard(kept.id)
                 expired = True
-        fresh = await self._open(user, request, key)
-        return _Page(fresh, await self._read(user, fresh, request), False, expired)
+        fresh = await self._open(user, request)
+        try:
+            rows = await self._read(user, fresh.rows, request)
+        except BaseException:
+            self._reader.release(fresh.rows)
+            raise
+        # Kept only after the first page is read: a result over the whole budget is released
+        # at once, and its next page runs the statement again (and says so).
+        kept = self._results.put(user.user_id, key, fresh, fresh.rows.size_bytes)
+        return _Page(kept, rows, False, expired)
 
     async def query(self, user: User, request: QueryRequest) -> QueryResult:
         """One page of a table, with the filtered total row count."""

@@ -7,7 +7,7 @@ import {
   TableSkeleton,
   Typography,
 } from "@databricks/design-system";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { HeaderRow } from "../components/HeaderRow";
@@ -67,6 +67,8 @@ export default function UnityCatalog() {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [favorites, toggleFavorite] = useFavorites();
+  // The result the pages of this table are read from; a new table starts a new one.
+  const queryId = useRef<string | undefined>(undefined);
 
   useEffect(() => {
     call(api.GET("/api/unity-catalog/catalogs")).then(setCatalogs).catch(setError);
@@ -88,8 +90,12 @@ export default function UnityCatalog() {
     if (!sel.table) return;
     setLoading(true);
     setError(null);
-    call(api.POST("/api/unity-catalog/query", { body: { catalog: sel.catalog, schema: sel.schema, table: sel.table, limit: pageSize, offset, order_direction: "ASC" } }))
-      .then(setResult)
+    const body = { catalog: sel.catalog, schema: sel.schema, table: sel.table, limit: pageSize, offset, order_direction: "ASC" as const, query_id: queryId.current };
+    call(api.POST("/api/unity-catalog/query", { body }))
+      .then((page) => {
+        queryId.current = page.query_id;
+        setResult(page);
+      })
       .catch((err: unknown) => {
         setResult(null);
         setError(err);
@@ -99,6 +105,7 @@ export default function UnityCatalog() {
   useEffect(load, [load]);
 
   const choose = (next: Selection) => {
+    queryId.current = undefined;
     setSel(next);
     setOffset(0);
     setResult(null);
@@ -163,7 +170,7 @@ export default function UnityCatalog() {
             <Button componentId="uc.next" disabled={loading || offset + pageSize >= total} onClick={() => setOffset(offset + pageSize)}>
               Next
             </Button>
-            <Typography.Text aria-live="polite">{result ? `Rows ${first}–${last} of ${total}` : ""}</Typography.Text>
+            <Typography.Text aria-live="polite">{result ? `Rows ${first}–${last} of ${total}${result.truncated ? " (the result stops at the row limit)" : ""}` : ""}</Typography.Text>
           </div>
           <DataPage result={result} loading={loading} pageSize={pageSize} />
         </div>
