@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     local_grants_file: Path = PROJECT_ROOT / "config" / "grants.json"
     static_dir: Path = PROJECT_ROOT / "client" / "dist"
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
+    blocking_threads: int = Field(default=32, ge=1, le=256)
 
     databricks_host: str | None = None
     databricks_token: SecretStr | None = None

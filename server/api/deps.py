@@ -12,7 +12,7 @@ from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
 
 
-def get_backends(request: Request) -> Backends:
+async def get_backends(request: Request) -> Backends:
     """The backends built at start-up."""
     backends: Backends = request.app.state.backends
     return backends
@@ -32,7 +32,7 @@ async def get_current_user(request: Request, backends: BackendsDep) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_unity_catalog(backends: BackendsDep) -> UnityCatalogService:
+async def get_unity_catalog(backends: BackendsDep) -> UnityCatalogService:
     """The Unity Catalog service."""
     return backends.unity_catalog
 
@@ -40,7 +40,7 @@ def get_unity_catalog(backends: BackendsDep) -> UnityCatalogService:
 UnityCatalog = Annotated[UnityCatalogService, Depends(get_unity_catalog)]
 
 
-def get_preferences(backends: BackendsDep) -> PreferencesService:
+async def get_preferences(backends: BackendsDep) -> PreferencesService:
     """The preferences service."""
     return backends.preferences
 
@@ -48,7 +48,7 @@ def get_preferences(backends: BackendsDep) -> PreferencesService:
 Preferences = Annotated[PreferencesService, Depends(get_preferences)]
 
 
-def get_model_serving(backends: BackendsDep) -> ModelServingService:
+async def get_model_serving(backends: BackendsDep) -> ModelServingService:
     """The model serving service."""
     return backends.model_serving
 

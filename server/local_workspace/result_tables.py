@@ -16,7 +16,7 @@ import duckdb
 
 from server.local_workspace.catalog import open_catalog_connection
 from server.local_workspace.sql_dialect import Parameter, duckdb_parameters, to_duckdb
-from server.local_workspace.values import uc_type
+from server.local_workspace.values import column_converter, uc_type
 
 # Approximate bytes a value takes in a DuckDB in-memory table, by UC type (strings: the 16-byte
 # header plus a typical short payload). Used only to size the cache's byte budget.
@@ -32,6 +32,7 @@ class ResultTable:
 
     name: str
     columns: list[tuple[str, str]]
+    duck_types: list[str]
     row_count: int
     size_bytes: int
     truncated: bool
@@ -74,22 +75,38 @@ class ResultTables:
                 values,
             )
             cur.execute(f'SELECT * FROM "{name}" LIMIT 0')
-            columns = [(str(d[0]), uc_type(str(d[1]))[0]) for d in cur.description or []]
+            described = [(str(d[0]), str(d[1])) for d in cur.description or []]
+            columns = [(name, uc_type(duck)[0]) for name, duck in described]
             row = cur.execute(f'SELECT count(*) FROM "{name}"').fetchone()
             count = int(row[0]) if row else 0
             truncated = count > row_limit
             if truncated:
                 cur.execute(f'DELETE FROM "{name}" WHERE rowid >= {row_limit}')
                 count = row_limit
-        return ResultTable(name, columns, count, count * _row_width(columns), truncated)
+        duck_types = [duck for _, duck in described]
+        return ResultTable(name, columns, duck_types, count, count * _row_width(columns), truncated)
 
     def page(self, table: ResultTable, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        """Rows `offset` to `offset + limit` in the statement's order."""
+        """Rows `offset` to `offset + limit` in the statement's order (DuckDB values)."""
         with self._cursor() as cur:
             return cur.execute(
                 f'SELECT * FROM "{table.name}" WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid',
                 [offset, offset + limit],
             ).fetchall()
+
+    def json_page(self, table: ResultTable, offset: int, limit: int) -> list[list[Any]]:
+        """A page as the API's JSON values, converting only the columns that need it."""
+        rows = self.page(table, offset, limit)
+        converters = [(i, f) for i, t in enumerate(table.duck_types) if (f := column_converter(t))]
+        if not converters:
+            return [list(row) for row in rows]
+        page: list[list[Any]] = []
+        for row in rows:
+            values = list(row)
+            for index, convert in converters:
+                values[index] = convert(values[index])
+            page.append(values)
+        return page
 
     def drop(self, table: ResultTable) -> None:
         """Free a result table (no error when it is already gone)."""

@@ -160,6 +160,7 @@ export interface paths {
         /**
          * Query Table
          * @description One page of a table (limit 1-1000, offset), with optional equality filters and order.
+         *     Later pages are read from the first page's result: send its `query_id`.
          */
         post: operations["unity_catalog_query_table"];
         delete?: never;

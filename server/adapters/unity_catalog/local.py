@@ -100,10 +100,9 @@ class LocalCatalogReader:
         if not isinstance(table, ResultTable):
             raise ResultGone("not a local result")
         try:
-            rows = await asyncio.to_thread(self._results.page, table, offset, limit)
+            return await asyncio.to_thread(self._results.json_page, table, offset, limit)
         except duckdb.CatalogException as exc:
             raise ResultGone(table.name) from exc
-        return [[json_value(v) for v in row] for row in rows]
 
     def release(self, result: KeptRows) -> None:
         """Drop the result table."""

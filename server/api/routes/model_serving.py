@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from server.api.deps import CurrentUser, ModelServing
+from server.api.responses import ModelResponse
 from server.models.model_serving import (
     InferenceLogEntry,
     InvokeRequest,
@@ -30,12 +31,12 @@ async def get_endpoint(
     return await serving.endpoint(user, name)
 
 
-@router.post("/invoke")
+@router.post("/invoke", response_model=ModelInferenceResponse)
 async def invoke_model(
     user: CurrentUser, serving: ModelServing, request: InvokeRequest
-) -> ModelInferenceResponse:
+) -> ModelResponse:
     """Validate the input against the endpoint's schema, then invoke it within the timeout."""
-    return await serving.invoke(user, request)
+    return ModelResponse(await serving.invoke(user, request))
 
 
 @router.get("/history")
