@@ -3,7 +3,13 @@ writes test-output/bench.json. Figures that are compared are measured interleave
 
 import sys
 
-from benchmarks import api_overhead, identity_check, lakebase_tokens
+from benchmarks import (
+    api_overhead,
+    databricks_latency,
+    identity_check,
+    lakebase_tokens,
+    paging_scale,
+)
 from benchmarks.stats import Report
 from server.config import PROJECT_ROOT
 
@@ -14,6 +20,8 @@ def main() -> None:
     """Run every benchmark (or those named on the command line)."""
     suites = {
         "api": api_overhead.run,
+        "paging": paging_scale.run,
+        "databricks": databricks_latency.run,
         "lakebase": lakebase_tokens.run,
         "identity": identity_check.run,
     }

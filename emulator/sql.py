@@ -230,7 +230,7 @@ async def execute_statement(
     workspace.statements[record.id] = record
     deadline = now + int(wait.group(1))
     while _state(workspace, record) in ("PENDING", "RUNNING") and time.time() < deadline:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.01)
     if _state(workspace, record) in ("PENDING", "RUNNING") and body.on_wait_timeout == "CANCEL":
         record.canceled = True
     return _response(workspace, record)
