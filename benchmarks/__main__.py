@@ -1,40 +1,42 @@
-"""Benchmarks: `make bench`. Each compares two ways of doing one thing in the same run and prints
-medians and their ratio (the machine is shared, so ratios, not absolute times, are the result)."""
+"""Benchmarks: `make bench`. Prints every figure as it is measured, then the whole table, and
+writes test-output/bench.json. Figures that are compared are measured interleaved in one run."""
 
-import statistics
-import time
-from collections.abc import Callable
+import sys
 
-from benchmarks import chat_stream, grid_render, identity_check, lakebase_tokens, uc_paging
+from benchmarks import (
+    api_overhead,
+    chat_stream,
+    databricks_latency,
+    grid_render,
+    identity_check,
+    lakebase_tokens,
+    paging_scale,
+)
+from benchmarks.stats import Report
+from server.config import PROJECT_ROOT
 
-Trial = Callable[[], object]
-
-
-def compare(
-    name: str, baseline: tuple[str, Trial], candidate: tuple[str, Trial], rounds: int
-) -> None:
-    """Interleave the two trials `rounds` times and print medians and the speed-up."""
-    timings: dict[str, list[float]] = {baseline[0]: [], candidate[0]: []}
-    for _ in range(rounds):
-        for label, trial in (baseline, candidate):
-            started = time.perf_counter()
-            trial()
-            timings[label].append((time.perf_counter() - started) * 1000)
-    base = statistics.median(timings[baseline[0]])
-    cand = statistics.median(timings[candidate[0]])
-    print(f"\n{name} ({rounds} rounds, interleaved)")
-    print(f"  {baseline[0]:<44} median {base:9.2f} ms")
-    print(f"  {candidate[0]:<44} median {cand:9.2f} ms")
-    print(f"  speed-up: {base / cand:.2f}x")
+OUTPUT = PROJECT_ROOT / "test-output" / "bench.json"
 
 
 def main() -> None:
-    """Run every benchmark."""
-    uc_paging.run(compare)
-    lakebase_tokens.run(compare)
-    identity_check.run(compare)
-    chat_stream.run()
-    grid_render.run(compare)
+    """Run every benchmark (or those named on the command line)."""
+    suites = {
+        "api": api_overhead.run,
+        "paging": paging_scale.run,
+        "databricks": databricks_latency.run,
+        "lakebase": lakebase_tokens.run,
+        "identity": identity_check.run,
+        "chat": chat_stream.run,
+        "grid": grid_render.run,
+    }
+    chosen = sys.argv[1:] or list(suites)
+    report = Report()
+    for name in chosen:
+        print(f"\n== {name}", flush=True)
+        suites[name](report)
+    print("\n== every figure\n" + report.table())
+    report.write(OUTPUT)
+    print(f"\nwritten to {OUTPUT.relative_to(PROJECT_ROOT)}")
 
 
 if __name__ == "__main__":

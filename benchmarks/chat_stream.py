@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import httpx
 
+from benchmarks.stats import Report
 from emulator.app import create_emulator, emulator_workspace
 from emulator.bundle import load_bundle
 from emulator.provision import app_environment
@@ -49,27 +50,28 @@ def _measure(
     return results
 
 
-def _report(results: dict[str, list[tuple[float, float, int]]]) -> None:
-    (direct_name, direct), (app_name, relayed) = results.items()
+def _report(results: dict[str, list[tuple[float, float, int]]], report: Report) -> None:
+    (direct_name, direct), (_, relayed) = results.items()
     ttft = [statistics.median(r[0] for r in runs) for runs in (direct, relayed)]
     total = [statistics.median(r[1] for r in runs) for runs in (direct, relayed)]
     chunks = direct[0][2]
     per_chunk = [(t - f) / max(chunks - 1, 1) for t, f in zip(total, ttft, strict=True)]
-    print(f"\nChat streaming ({ROUNDS} rounds, interleaved, {chunks} chunks per answer)")
-    for label, i in ((direct_name, 0), (app_name, 1)):
-        print(
-            f"  {label:<44} first chunk {ttft[i]:7.2f} ms  total {total[i]:7.2f} ms  "
-            f"per chunk {per_chunk[i] * 1000:7.1f} µs"
-        )
-    print(f"  added time to first token: {ttft[1] - ttft[0]:.2f} ms ({ttft[1] / ttft[0]:.2f}x)")
-    print(
-        f"  added per-chunk time: {(per_chunk[1] - per_chunk[0]) * 1000:.1f} µs "
-        f"({per_chunk[1] / per_chunk[0]:.2f}x)"
+    detail = {"rounds": ROUNDS, "chunks": chunks, f"{direct_name} ttft ms": round(ttft[0], 3)}
+    report.add(
+        "chat: time to first token added by the app", ttft[1] - ttft[0], "ms", "", None, detail
+    )
+    report.add(
+        "chat: time per chunk added by the app",
+        (per_chunk[1] - per_chunk[0]) * 1000,
+        "µs",
+        "",
+        None,
+        {f"{direct_name} per chunk µs": round(per_chunk[0] * 1000, 1)},
     )
 
 
-def run() -> None:
-    """Stream the same answer ROUNDS times each way and print medians and ratios."""
+def run(report: Report) -> None:
+    """Stream the same answer ROUNDS times each way; report the time the app adds."""
     workspace = PROJECT_ROOT / "local_workspace_data"
     ensure_models(workspace)
     bundle = load_bundle(
@@ -113,4 +115,4 @@ def run() -> None:
             )
             direct.close()
             through.close()
-    _report(results)
+    _report(results, report)

@@ -5,10 +5,10 @@ clicking Next to the new page on screen. The grid virtualises rows, so 500 rows 
 what 25 do. Needs the built client (`make client`) and Debian's Chromium."""
 
 import statistics
-from collections.abc import Callable
 
 from playwright.sync_api import Page, Route, sync_playwright
 
+from benchmarks.stats import Report
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
 from tests.e2e.server_process import running_server
 
@@ -54,8 +54,8 @@ def _median_render_ms(page: Page, size: int) -> float:
     return statistics.median(timings)
 
 
-def run(_compare: Callable[..., None]) -> None:
-    """Print the median render time of a 25-row and a 500-row page, and their ratio."""
+def run(report: Report) -> None:
+    """The median render time of a 25-row and a 500-row page, and their ratio."""
     if not chromium_available():
         print("\ngrid render: skipped (no Chromium; apt-get install chromium)")
         return
@@ -66,7 +66,7 @@ def run(_compare: Callable[..., None]) -> None:
         small = _median_render_ms(page, 25)
         large = _median_render_ms(page, 500)
         browser.close()
-    print(f"\ngrid render, Next to painted page ({ROUNDS} rounds each, answers from memory)")
-    print(f"  {'25 rows':<44} median {small:9.2f} ms")
-    print(f"  {'500 rows (virtualised)':<44} median {large:9.2f} ms")
-    print(f"  500 / 25 rows: {large / small:.2f}x")
+    detail = {"rounds": ROUNDS, "25 rows ms": round(small, 2), "500 rows ms": round(large, 2)}
+    report.add(
+        "grid: Next to painted page, 500 rows / 25 rows", large / small, "x", "", None, detail
+    )

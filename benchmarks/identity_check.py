@@ -3,8 +3,8 @@ caller from headers alone (user authorization off) against headers plus the cach
 (what every request with a token does after its first)."""
 
 import asyncio
-from collections.abc import Callable
 
+from benchmarks.stats import Report, interleaved
 from emulator.app import create_emulator, emulator_workspace
 from emulator.bundle import load_bundle
 from emulator.provision import app_environment
@@ -19,7 +19,7 @@ RESOLVES = 2000
 EMAIL = "alice@example.com"
 
 
-def run(compare: Callable[..., None]) -> None:
+def run(report: Report) -> None:
     """RESOLVES identity resolutions per round, without and with a forwarded token."""
     workspace = PROJECT_ROOT / "local_workspace_data"
     ensure_models(workspace)
@@ -51,10 +51,17 @@ def run(compare: Callable[..., None]) -> None:
 
             loop.run_until_complete(many())
 
-        compare(
-            f"Identity: {RESOLVES} requests resolved",
-            ("headers only (no user token)", lambda: resolve_many(plain)),
-            ("headers + token owner check (cached)", lambda: resolve_many(with_token)),
+        runs = interleaved(
+            {
+                "headers only (no user token)": lambda: resolve_many(plain),
+                "headers + token owner check (cached)": lambda: resolve_many(with_token),
+            },
             rounds=5,
+            warmup=0,
+        )
+        report.compare(
+            f"Identity: {RESOLVES} requests resolved",
+            runs["headers only (no user token)"],
+            runs["headers + token owner check (cached)"],
         )
         loop.close()

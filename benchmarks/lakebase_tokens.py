@@ -1,10 +1,9 @@
 """Opening Lakebase connections through the emulator's login proxy (TLS, as PGSSLMODE=require asks):
 minting a token for every connection against the app's cached, refreshed-before-expiry token."""
 
-from collections.abc import Callable
-
 from sqlalchemy import text
 
+from benchmarks.stats import Report, interleaved
 from emulator.app import create_emulator, emulator_workspace
 from emulator.bundle import load_bundle
 from emulator.provision import app_environment
@@ -19,7 +18,7 @@ from server.local_workspace.setup import ensure_models
 CONNECTIONS = 20
 
 
-def run(compare: Callable[..., None]) -> None:
+def run(report: Report) -> None:
     """Open CONNECTIONS fresh connections per round, with and without the token cache."""
     workspace = PROJECT_ROOT / "local_workspace_data"
     ensure_models(workspace)
@@ -49,10 +48,17 @@ def run(compare: Callable[..., None]) -> None:
                 with database.engine.connect() as conn:
                     conn.execute(text("SELECT 1"))
 
-        compare(
-            f"Lakebase: {CONNECTIONS} new connections",
-            ("mint a token per connection", lambda: connect_many(True)),
-            ("cached token (the app)", lambda: connect_many(False)),
+        runs = interleaved(
+            {
+                "mint a token per connection": lambda: connect_many(True),
+                "cached token (the app)": lambda: connect_many(False),
+            },
             rounds=5,
+            warmup=0,
+        )
+        report.compare(
+            f"Lakebase: {CONNECTIONS} new connections",
+            runs["mint a token per connection"],
+            runs["cached token (the app)"],
         )
         database.engine.dispose()

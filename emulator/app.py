@@ -1,6 +1,8 @@
 """The emulator ASGI app, built over the same local workspace the local adapters use."""
 
+import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -65,6 +67,10 @@ def create_emulator(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A warehouse runs many statements at once: do not queue them behind CPUs + 4 threads.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(32, thread_name_prefix="emulator")
+        )
         yield
         close_emulator(app)
 

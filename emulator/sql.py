@@ -2,7 +2,10 @@
 
 A statement runs at submission; its outcome is revealed after the injected latency, and after a
 stopped warehouse has been started. Execution failures are HTTP 200 with state FAILED, as on
-Databricks.
+Databricks. The result is kept and served in chunks (`chunk_rows` rows each) until it is closed
+`result_ttl_seconds` after it succeeded; then its state is CLOSED and its chunks cannot be fetched
+("CLOSED: execution successful, and statement closed; result no longer available for fetch",
+https://docs.databricks.com/api/workspace/statementexecution/getstatement).
 """
 
 import asyncio
@@ -12,7 +15,7 @@ from typing import Any
 
 import duckdb
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from emulator import scopes
 from emulator.auth import Caller, principal_names, require_level, require_scope
@@ -28,6 +31,11 @@ from server.models.sql import Parameter
 router = APIRouter(prefix="/api/2.0/sql", dependencies=[require_scope(scopes.SQL)])
 _READ_STATEMENT = re.compile(r"^\s*(select|with)\b", re.I)
 _WAIT = re.compile(r"^(\d+)s$")
+# "If a given statement produces a result set with a size larger than 25 MiB, that statement
+# execution is aborted, and no result set will be available"; `row_limit` and `byte_limit` cut the
+# result first and set `truncated`:
+# https://docs.databricks.com/api/workspace/statementexecution/executestatement
+INLINE_LIMIT_BYTES = 25 * 1024 * 1024
 
 
 class ParameterItem(BaseModel):
@@ -46,7 +54,8 @@ class ExecuteRequest(BaseModel):
     format: str = "JSON_ARRAY"
     catalog: str | None = None
     schema_: str | None = None
-    row_limit: int | None = None
+    row_limit: int | None = Field(default=None, ge=1)
+    byte_limit: int | None = Field(default=None, ge=1)
 
 
 def _warehouse(workspace: EmulatorWorkspace, warehouse_id: str) -> Warehouse:
@@ -85,7 +94,28 @@ def _run(workspace: EmulatorWorkspace, record: StatementRecord, body: ExecuteReq
         for c in result.columns
     ]
     rows = result.rows[: body.row_limit] if body.row_limit else result.rows
-    record.rows = [[wire_string(v) for v in row] for row in rows]
+    record.rows, within = _within_bytes(rows, body.byte_limit or INLINE_LIMIT_BYTES)
+    record.truncated = len(rows) < len(result.rows) or (body.byte_limit is not None and not within)
+    if not within and body.byte_limit is None:
+        record.rows = []
+        record.error = {
+            "error_code": "BAD_REQUEST",
+            "message": "The INLINE result is larger than 25 MiB, so the statement was aborted. "
+            "Set row_limit or byte_limit, or use disposition EXTERNAL_LINKS.",
+        }
+
+
+def _within_bytes(rows: list[tuple[Any, ...]], limit: int) -> tuple[list[list[str | None]], bool]:
+    """Wire rows up to `limit` bytes of JSON (approximately), and whether every row fitted."""
+    kept: list[list[str | None]] = []
+    size = 0
+    for row in rows:
+        wire = [wire_string(v) for v in row]
+        size += sum(4 if v is None else len(v) + 3 for v in wire) + 2
+        if size > limit:
+            return kept, False
+        kept.append(wire)
+    return kept, True
 
 
 def _state(workspace: EmulatorWorkspace, record: StatementRecord) -> str:
@@ -93,12 +123,22 @@ def _state(workspace: EmulatorWorkspace, record: StatementRecord) -> str:
         return "CANCELED"
     if workspace.warehouse_state(workspace.warehouses[record.warehouse_id]) != "RUNNING":
         return "PENDING"
-    if time.time() < record.ready_at:
+    now = time.time()
+    if now < record.ready_at:
         return "RUNNING"
-    return "FAILED" if record.error else "SUCCEEDED"
+    if record.error:
+        return "FAILED"
+    if now >= record.ready_at + workspace.controls.result_ttl_seconds:
+        record.rows = []  # closed: the result is gone
+        return "CLOSED"
+    return "SUCCEEDED"
 
 
 def _chunk(workspace: EmulatorWorkspace, record: StatementRecord, index: int) -> dict[str, Any]:
+    if _state(workspace, record) != "SUCCEEDED":
+        raise bad_request(
+            f"Statement '{record.id}' is {_state(workspace, record)}: no result to fetch."
+        )
     size = workspace.controls.chunk_rows
     count = max(1, -(-len(record.rows) // size))
     if index >= count:
@@ -132,7 +172,7 @@ def _response(workspace: EmulatorWorkspace, record: StatementRecord) -> dict[str
         "schema": {"column_count": len(record.columns), "columns": record.columns},
         "total_chunk_count": chunks,
         "total_row_count": len(record.rows),
-        "truncated": False,
+        "truncated": record.truncated,
         "chunks": [
             {
                 "chunk_index": i,
@@ -191,7 +231,7 @@ async def execute_statement(
     workspace.statements[record.id] = record
     deadline = now + int(wait.group(1))
     while _state(workspace, record) in ("PENDING", "RUNNING") and time.time() < deadline:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.01)
     if _state(workspace, record) in ("PENDING", "RUNNING") and body.on_wait_timeout == "CANCEL":
         record.canceled = True
     return _response(workspace, record)

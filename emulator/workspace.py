@@ -31,6 +31,7 @@ class StatementRecord:
     rows: list[list[str | None]] = field(default_factory=list)
     error: dict[str, str] | None = None
     canceled: bool = False
+    truncated: bool = False
 
 
 @dataclass
@@ -43,6 +44,7 @@ class SqlControls:
     unavailable_responses: int = 0
     uc_page_size: int = 100
     uc_empty_pages: bool = False
+    result_ttl_seconds: float = 3600.0
 
 
 class EmulatorWorkspace:

@@ -1,6 +1,8 @@
 """The app factory. `create_app(settings)` builds everything; nothing is built at import time."""
 
+import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -27,6 +29,12 @@ def create_app(settings: Settings, backends: Backends | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Blocking calls (DuckDB, the Databricks SDK, model scoring) run on the loop's default
+        # executor; its default size (CPUs + 4) would queue concurrent users behind each other
+        # while they only wait on a warehouse.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(settings.blocking_threads, thread_name_prefix="blocking")
+        )
         if backends is not None:
             app.state.backends = backends
             yield

@@ -17,7 +17,7 @@ from server.db.repositories import InferenceLogRepository, PreferenceRepository
 from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
-from server.services.unity_catalog import UnityCatalogService
+from server.services.unity_catalog import ResultLimits, UnityCatalogService
 
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
@@ -70,6 +70,7 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
     from server.adapters.unity_catalog.local import LocalCatalogReader
     from server.local_workspace.catalog import LocalCatalog, open_catalog_connection
     from server.local_workspace.grants import Grants
+    from server.local_workspace.result_tables import ResultTables
     from server.local_workspace.serving import LocalServing
     from server.local_workspace.setup import catalog_dir, ensure_models
 
@@ -77,7 +78,9 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
     await asyncio.to_thread(ensure_models, settings.local_workspace_dir)
     conn = open_catalog_connection(catalog_dir(settings.local_workspace_dir), read_only=True)
     stack.callback(conn.close)
-    reader = LocalCatalogReader(LocalCatalog(conn), grants)
+    results = ResultTables.open(catalog_dir(settings.local_workspace_dir))
+    stack.callback(results.close)
+    reader = LocalCatalogReader(LocalCatalog(conn), grants, results)
     serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
     http = httpx.AsyncClient()
     stack.push_async_callback(http.aclose)
@@ -162,13 +165,24 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
             adapters = await _local_adapters(settings, stack)
         database = await _database(settings, adapters, stack)
 
+        unity_catalog = UnityCatalogService(
+            adapters.catalog,
+            adapters.uc_timeout_seconds,
+            ResultLimits(
+                row_limit=settings.uc_result_row_limit,
+                cache_bytes=settings.uc_result_cache_bytes,
+                ttl_seconds=settings.uc_result_ttl_seconds,
+            ),
+        )
+        stack.callback(unity_catalog.close)
+
         async def lakebase_check() -> str:
             return await asyncio.to_thread(database.check)
 
         yield Backends(
             mode=settings.mode,
             identity=adapters.identity,
-            unity_catalog=UnityCatalogService(adapters.catalog, adapters.uc_timeout_seconds),
+            unity_catalog=unity_catalog,
             preferences=PreferencesService(PreferenceRepository(database)),
             model_serving=ModelServingService(adapters.models, InferenceLogRepository(database)),
             model_chat=ModelChatService(adapters.models, InferenceLogRepository(database)),

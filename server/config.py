@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     local_grants_file: Path = PROJECT_ROOT / "config" / "grants.json"
     static_dir: Path = PROJECT_ROOT / "client" / "dist"
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
+    blocking_threads: int = Field(default=32, ge=1, le=256)
 
     databricks_host: str | None = None
     databricks_token: SecretStr | None = None
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
 
     uc_statement_timeout_seconds: float = Field(default=30.0, gt=0)
     uc_warehouse_start_timeout_seconds: float = Field(default=300.0, gt=0)
+    uc_result_ttl_seconds: float = Field(default=900.0, gt=0)
+    uc_result_cache_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    uc_result_row_limit: int = Field(default=1_000_000, ge=1, le=100_000_000)
 
     database_url: SecretStr | None = None
     pghost: str | None = None

@@ -15,7 +15,7 @@ from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
 
 
-def get_backends(request: Request) -> Backends:
+async def get_backends(request: Request) -> Backends:
     """The backends built at start-up."""
     backends: Backends = request.app.state.backends
     return backends
@@ -38,7 +38,7 @@ declare_dependency_errors(get_current_user, AuthRequired, ServiceUnavailable)
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_unity_catalog(backends: BackendsDep) -> UnityCatalogService:
+async def get_unity_catalog(backends: BackendsDep) -> UnityCatalogService:
     """The Unity Catalog service."""
     return backends.unity_catalog
 
@@ -46,7 +46,7 @@ def get_unity_catalog(backends: BackendsDep) -> UnityCatalogService:
 UnityCatalog = Annotated[UnityCatalogService, Depends(get_unity_catalog)]
 
 
-def get_preferences(backends: BackendsDep) -> PreferencesService:
+async def get_preferences(backends: BackendsDep) -> PreferencesService:
     """The preferences service."""
     return backends.preferences
 
@@ -54,7 +54,7 @@ def get_preferences(backends: BackendsDep) -> PreferencesService:
 Preferences = Annotated[PreferencesService, Depends(get_preferences)]
 
 
-def get_model_serving(backends: BackendsDep) -> ModelServingService:
+async def get_model_serving(backends: BackendsDep) -> ModelServingService:
     """The model serving service."""
     return backends.model_serving
 

@@ -96,14 +96,24 @@ class LocalServing:
         self._workspace = workspace
         self._models: dict[str, Any] = {}
         self._signature_schemas: dict[tuple[Path, float], dict[str, Any] | None] = {}
+        self._declared: tuple[float, list[LocalEndpoint]] | None = None
+        self._overrides: dict[Path, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self.llm = LocalLlm()
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
     def endpoints(self) -> list[LocalEndpoint]:
-        """Every declared endpoint."""
+        """Every declared endpoint (the file is parsed again only when it changes)."""
+        mtime = self._config_file.stat().st_mtime
+        declared = self._declared
+        if declared is None or declared[0] != mtime:
+            declared = (mtime, self._parse_config(mtime))
+            self._declared = declared
+        return declared[1]
+
+    def _parse_config(self, mtime: float) -> list[LocalEndpoint]:
         data = json.loads(self._config_file.read_text())
-        created = int(self._config_file.stat().st_mtime * 1000)
+        created = int(mtime * 1000)
         return [
             LocalEndpoint(
                 name=e["name"],
@@ -129,8 +139,7 @@ class LocalServing:
         """`{name}.schema.json` beside the config file, else the JSON Schema of the model signature."""
         override = self._config_file.parent / f"{endpoint.name}.schema.json"
         if override.exists():
-            schema: dict[str, Any] = json.loads(override.read_text())
-            return schema
+            return self._override(override)
         mlmodel = endpoint.model_path / "MLmodel"
         if not mlmodel.exists():
             return None
@@ -138,6 +147,15 @@ class LocalServing:
         if key not in self._signature_schemas:
             self._signature_schemas[key] = self._signature_schema(endpoint.model_path)
         return self._signature_schemas[key]
+
+    def _override(self, path: Path) -> dict[str, Any]:
+        mtime = path.stat().st_mtime
+        cached = self._overrides.get(path)
+        if cached is None or cached[0] != mtime:
+            schema: dict[str, Any] = json.loads(path.read_text())
+            cached = (mtime, schema)
+            self._overrides[path] = cached
+        return cached[1]
 
     def _signature_schema(self, model_path: Path) -> dict[str, Any] | None:
         with self._lock:  # mlflow's first import is not safe from two threads at once

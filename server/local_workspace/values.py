@@ -6,6 +6,7 @@ every mode: JSON numbers for integers and floats, strings for decimals, dates an
 """
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -61,3 +62,21 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return wire_string(value)
+
+
+_AS_IS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "BOOLEAN", "VARCHAR"})
+
+
+def _float_value(value: Any) -> Any:
+    return value if value is None or math.isfinite(value) else str(value)
+
+
+def column_converter(duck_type: str) -> Callable[[Any], Any] | None:
+    """`json_value` specialised for a column of this DuckDB type: None when its values are
+    already JSON (ints, bools, strs), so a page converts only the columns that need it."""
+    upper = duck_type.upper()
+    if upper in _AS_IS:
+        return None
+    if upper in ("FLOAT", "DOUBLE"):
+        return _float_value
+    return json_value

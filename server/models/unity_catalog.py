@@ -55,6 +55,12 @@ class QueryRequest(BaseModel):
     filters: dict[str, FilterValue] | None = Field(default=None, max_length=20)
     order_by: str | None = Field(default=None, max_length=255)
     order_direction: Literal["ASC", "DESC"] = "ASC"
+    query_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Keep paging the result of an earlier page (its `query_id`) instead of "
+        "running the statement again; an expired one runs again and the answer says so.",
+    )
 
     model_config = {"populate_by_name": True}
 
@@ -87,3 +93,15 @@ class QueryResult(BaseModel):
     executed_at: datetime
     status: QueryStatus
     error_message: str | None = None
+    expires_at: datetime = Field(
+        description="Until when pages can be read from this result by sending its `query_id`."
+    )
+    truncated: bool = Field(
+        description="The statement's result was cut at the row limit: later rows are not paged."
+    )
+    result_reused: bool = Field(
+        description="This page was read from a kept result, without running the statement."
+    )
+    result_expired: bool = Field(
+        description="The `query_id` sent had expired, so the statement ran again."
+    )

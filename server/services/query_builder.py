@@ -1,7 +1,10 @@
-"""Builds the one page-of-a-table statement, in Databricks SQL with bound `:name` parameters.
+"""Builds the statement whose result a table's pages are read from, in Databricks SQL with bound
+`:name` parameters.
 
 Identifiers are checked against the table's real columns and backtick-quoted; values are only ever
-parameters. Without `order_by` the order is every orderable column, so pages never overlap or skip.
+parameters. The statement runs once and its kept result is paged (see `result_cache`), so it has no
+LIMIT or OFFSET and sorts only when the caller asked for an order: pages never overlap or skip
+because they are slices of one result, not because every column is sorted.
 """
 
 from dataclasses import dataclass
@@ -10,9 +13,6 @@ from server.errors import InvalidQuery
 from server.models.catalog import TableMeta
 from server.models.sql import Parameter
 from server.models.unity_catalog import QueryRequest
-
-TOTAL_COLUMN = "__total_row_count"
-_UNORDERABLE = frozenset({"ARRAY", "MAP", "STRUCT", "VARIANT", "BINARY", "GEOGRAPHY", "GEOMETRY"})
 
 
 @dataclass(frozen=True)
@@ -62,37 +62,18 @@ def _where(meta: TableMeta, request: QueryRequest) -> tuple[str, list[Parameter]
 
 
 def _order(meta: TableMeta, request: QueryRequest) -> str:
-    orderable = [c.name for c in meta.columns if c.type_name not in _UNORDERABLE]
-    keys: list[str] = []
-    if request.order_by is not None:
-        if request.order_by not in [c.name for c in meta.columns]:
-            raise InvalidQuery(
-                f"Unknown order_by column {request.order_by!r}.",
-                column=request.order_by,
-                available_columns=[c.name for c in meta.columns],
-            )
-        keys.append(f"{quote(request.order_by)} {request.order_direction} NULLS LAST")
-    keys += [f"{quote(c)} ASC NULLS LAST" for c in orderable if c != request.order_by]
-    return (" ORDER BY " + ", ".join(keys)) if keys else ""
+    if request.order_by is None:
+        return ""
+    if request.order_by not in [c.name for c in meta.columns]:
+        raise InvalidQuery(
+            f"Unknown order_by column {request.order_by!r}.",
+            column=request.order_by,
+            available_columns=[c.name for c in meta.columns],
+        )
+    return f" ORDER BY {quote(request.order_by)} {request.order_direction} NULLS LAST"
 
 
-def page_statement(meta: TableMeta, request: QueryRequest) -> Statement:
-    """One page with the filtered total carried on each row as a window count."""
+def result_statement(meta: TableMeta, request: QueryRequest) -> Statement:
+    """The filtered (and, when asked, ordered) table: run once, then paged from its result."""
     where, parameters = _where(meta, request)
-    sql = (
-        f"SELECT *, COUNT(*) OVER () AS {quote(TOTAL_COLUMN)} FROM {full_name(meta)}{where}"
-        f"{_order(meta, request)} LIMIT :row_limit OFFSET :row_offset"
-    )
-    parameters += [
-        Parameter("row_limit", str(request.limit), "INT"),
-        Parameter("row_offset", str(request.offset), "INT"),
-    ]
-    return Statement(sql, parameters)
-
-
-def count_statement(meta: TableMeta, request: QueryRequest) -> Statement:
-    """The filtered row count (used when a page past the end has no row to carry it)."""
-    where, parameters = _where(meta, request)
-    return Statement(
-        f"SELECT COUNT(*) AS {quote(TOTAL_COLUMN)} FROM {full_name(meta)}{where}", parameters
-    )
+    return Statement(f"SELECT * FROM {full_name(meta)}{where}{_order(meta, request)}", parameters)

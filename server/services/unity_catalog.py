@@ -1,15 +1,20 @@
-"""Unity Catalog rules: browse what the caller may see, read one page of a table at a time."""
+"""Unity Catalog rules: browse what the caller may see, read one page of a table at a time.
+
+A table's pages come from one statement: the first page runs it, later pages (with its `query_id`,
+or any page past the first of the same table, filters and order) are slices of its kept result.
+"""
 
 import asyncio
+import json
 import logging
 import time
-import uuid
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from server.adapters.identity.base import User
-from server.adapters.unity_catalog.base import CatalogReader, Rows
+from server.adapters.unity_catalog.base import CatalogReader, KeptRows, ResultGone
 from server.errors import DatabaseUnavailable
 from server.models.catalog import TableMeta
 from server.models.unity_catalog import (
@@ -22,10 +27,50 @@ from server.models.unity_catalog import (
     QueryStatus,
 )
 from server.observability.logging import timed
-from server.services.query_builder import Statement, count_statement, page_statement
+from server.services.query_builder import result_statement
+from server.services.result_cache import Kept, ResultCache
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ResultLimits:
+    """How many rows a kept result may hold, and how much memory and time all of them may use."""
+
+    row_limit: int = 1_000_000
+    cache_bytes: int = 256 * 1024 * 1024
+    ttl_seconds: float = 900.0
+
+
+@dataclass(frozen=True)
+class _KeptQuery:
+    rows: KeptRows
+    data_source: DataSource
+    sql: str
+
+
+@dataclass(frozen=True)
+class _Page:
+    kept: Kept[_KeptQuery]
+    rows: list[list[Any]]
+    reused: bool
+    expired: bool
+
+
+def statement_key(request: QueryRequest) -> str:
+    """What makes two page requests pages of the same statement (JSON keeps `true` and `1` apart)."""
+    return json.dumps(
+        [
+            request.catalog,
+            request.schema_,
+            request.table,
+            request.filters or {},
+            request.order_by,
+            request.order_direction,
+        ],
+        sort_keys=True,
+    )
 
 
 def data_source(meta: TableMeta, user: User) -> DataSource:
@@ -54,9 +99,21 @@ def data_source(meta: TableMeta, user: User) -> DataSource:
 class UnityCatalogService:
     """Browsing and paged reads, each bounded in time and logged with its duration."""
 
-    def __init__(self, reader: CatalogReader, timeout_seconds: float) -> None:
+    def __init__(
+        self, reader: CatalogReader, timeout_seconds: float, limits: ResultLimits | None = None
+    ) -> None:
         self._reader = reader
         self._timeout = timeout_seconds
+        self._limits = limits or ResultLimits()
+        self._results: ResultCache[_KeptQuery] = ResultCache(
+            self._limits.cache_bytes,
+            self._limits.ttl_seconds,
+            on_evict=lambda kept: reader.release(kept.rows),
+        )
+
+    def close(self) -> None:
+        """Release every kept result."""
+        self._results.clear()
 
     async def _bounded(self, call: Awaitable[T], what: str) -> T:
         try:
@@ -89,39 +146,85 @@ class UnityCatalogService:
             metas = await self._bounded(self._reader.tables(user, catalog, schema), "tables")
         return [data_source(m, user) for m in metas]
 
-    async def _run(self, user: User, statement: Statement, meta: TableMeta) -> Rows:
+    def _live(
+        self, user: User, request: QueryRequest, key: str
+    ) -> tuple[Kept[_KeptQuery] | None, bool]:
+        """The kept result this request continues, and whether the one it named has expired."""
+        if request.query_id is not None:
+            kept = self._results.get(request.query_id, user.user_id)
+            if kept is None:
+                return None, True
+            return (kept, False) if kept.key == key else (None, False)
+        if request.offset > 0:
+            return self._results.find(user.user_id, key), False
+        return None, False
+
+    async def _open(self, user: User, request: QueryRequest) -> _KeptQuery:
+        meta = await self._bounded(
+            self._reader.table(user, request.catalog, request.schema_, request.table), "table"
+        )
+        statement = result_statement(meta, request)
         with timed(logger, "uc statement", table=meta.full_name) as fields:
             rows = await self._bounded(
-                self._reader.run(user, statement.sql, statement.parameters), "statement"
+                self._reader.open_result(
+                    user, statement.sql, statement.parameters, self._limits.row_limit
+                ),
+                "statement",
             )
-            fields["row_count"] = len(rows.rows)
-        return rows
+            fields["row_count"] = rows.total_row_count
+        return _KeptQuery(rows, data_source(meta, user), statement.sql)
+
+    async def _read(self, user: User, rows: KeptRows, request: QueryRequest) -> list[list[Any]]:
+        return await self._bounded(
+            self._reader.read_result(user, rows, request.offset, request.limit), "page"
+        )
+
+    async def _page(self, user: User, request: QueryRequest) -> _Page:
+        key = statement_key(request)
+        kept, expired = self._live(user, request, key)
+        if kept is not None:
+            try:
+                return _Page(kept, await self._read(user, kept.value.rows, request), True, False)
+            except ResultGone:
+                self._results.discard(kept.id)
+                expired = True
+        fresh = await self._open(user, request)
+        try:
+            rows = await self._read(user, fresh.rows, request)
+        except BaseException:
+            self._reader.release(fresh.rows)
+            raise
+        # Kept only after the first page is read: a result over the whole budget is released
+        # at once, and its next page runs the statement again (and says so).
+        kept = self._results.put(user.user_id, key, fresh, fresh.rows.size_bytes)
+        return _Page(kept, rows, False, expired)
 
     async def query(self, user: User, request: QueryRequest) -> QueryResult:
         """One page of a table, with the filtered total row count."""
         started = time.perf_counter()
-        meta = await self._bounded(
-            self._reader.table(user, request.catalog, request.schema_, request.table), "table"
-        )
-        statement = page_statement(meta, request)
-        result = await self._run(user, statement, meta)
-        total_index = len(result.columns) - 1
-        total = int(result.rows[0][total_index]) if result.rows else 0
-        if not result.rows and request.offset > 0:
-            counted = await self._run(user, count_statement(meta, request), meta)
-            total = int(counted.rows[0][0])
-        names = [name for name, _ in result.columns[:total_index]]
-        rows = [dict(zip(names, row[:total_index], strict=True)) for row in result.rows]
+        page = await self._page(user, request)
+        kept = page.kept.value
+        names = [name for name, _ in kept.rows.columns]
+        rows = [dict(zip(names, row, strict=True)) for row in page.rows]
+        if page.expired:
+            logger.info(
+                "uc result expired; statement ran again",
+                extra={"table": kept.data_source.full_name},
+            )
         return QueryResult(
-            query_id=str(uuid.uuid4()),
-            data_source=data_source(meta, user),
-            sql_statement=statement.sql,
-            columns=[QueryColumn(name=n, data_type=t) for n, t in result.columns[:total_index]],
+            query_id=page.kept.id,
+            data_source=kept.data_source,
+            sql_statement=kept.sql,
+            columns=[QueryColumn(name=n, data_type=t) for n, t in kept.rows.columns],
             rows=rows,
             row_count=len(rows),
-            total_row_count=total,
+            total_row_count=kept.rows.total_row_count,
             execution_time_ms=round((time.perf_counter() - started) * 1000, 2),
             user_id=user.user_id,
             executed_at=datetime.now(UTC),
             status=QueryStatus.SUCCEEDED,
+            expires_at=datetime.fromtimestamp(page.kept.expires_at, UTC),
+            truncated=kept.rows.truncated,
+            result_reused=page.reused,
+            result_expired=page.expired,
         )

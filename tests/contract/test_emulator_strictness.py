@@ -82,3 +82,33 @@ def test_a_token_of_another_user_is_refused(
 def test_without_a_user_token_the_app_says_it_acts_as_itself(databricks_client: TestClient) -> None:
     body = databricks_client.get("/api/user/me", headers={"X-Forwarded-Email": ALICE}).json()
     assert body["acting_as"] == "app_service_principal"
+
+
+def test_row_and_byte_limits_truncate_and_closed_results_cannot_be_fetched(
+    emulator: Emulator,
+) -> None:
+    from databricks.sdk.errors import BadRequest
+    from databricks.sdk.service.sql import StatementState
+
+    w = client_with_scopes(emulator, ["sql"])
+    sql = "SELECT * FROM `main`.`samples`.`orders`"
+    limited = w.statement_execution.execute_statement(
+        statement=sql, warehouse_id=emulator.warehouse_id, row_limit=10
+    )
+    assert limited.manifest and limited.manifest.truncated
+    assert limited.manifest.total_row_count == 10
+    small = w.statement_execution.execute_statement(
+        statement=sql, warehouse_id=emulator.warehouse_id, byte_limit=2000
+    )
+    assert small.manifest and small.manifest.truncated
+    assert 0 < (small.manifest.total_row_count or 0) < 5000
+    whole = w.statement_execution.execute_statement(
+        statement=sql, warehouse_id=emulator.warehouse_id
+    )
+    assert whole.manifest and not whole.manifest.truncated
+    record = emulator.workspace.statements[whole.statement_id or ""]
+    record.ready_at -= 2 * emulator.workspace.controls.result_ttl_seconds
+    closed = w.statement_execution.get_statement(whole.statement_id or "")
+    assert closed.status and closed.status.state == StatementState.CLOSED
+    with pytest.raises(BadRequest, match="CLOSED"):
+        w.statement_execution.get_statement_result_chunk_n(whole.statement_id or "", 0)

@@ -74,7 +74,13 @@ def test_page_values_and_types(mode_client: ModeClient) -> None:
     assert body["total_row_count"] == 5000
     assert body["status"] == "SUCCEEDED"
     assert body["user_id"] == ALICE
-    assert "LIMIT :row_limit" in body["sql_statement"]
+    assert body["sql_statement"].endswith("ORDER BY `order_id` ASC NULLS LAST")
+    assert body["query_id"] and body["expires_at"]
+    assert (body["truncated"], body["result_reused"], body["result_expired"]) == (
+        False,
+        False,
+        False,
+    )
 
 
 def test_same_rows_in_both_modes(mode_client: ModeClient) -> None:
@@ -186,7 +192,7 @@ def test_page_past_the_end_keeps_the_total(mode_client: ModeClient) -> None:
 
 def test_paging_trips_yields_every_row_once(mode_client: ModeClient) -> None:
     seen: list[tuple[object, ...]] = []
-    offset, total = 0, None
+    offset, total, query_id = 0, None, None
     while total is None or offset < total:
         status, body = query(
             mode_client,
@@ -196,9 +202,11 @@ def test_paging_trips_yields_every_row_once(mode_client: ModeClient) -> None:
             table="trips",
             limit=1000,
             offset=offset,
+            query_id=query_id,
         )
         assert status == 200
-        total = body["total_row_count"]
+        assert body["result_reused"] == (query_id is not None)
+        total, query_id = body["total_row_count"], body["query_id"]
         seen += [tuple(r.values()) for r in body["rows"]]
         offset += 1000
     assert total == 120_000

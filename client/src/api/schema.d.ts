@@ -180,6 +180,7 @@ export interface paths {
         /**
          * Query Table
          * @description One page of a table (limit 1-1000, offset), with optional equality filters and order.
+         *     Later pages are read from the first page's result: send its `query_id`.
          */
         post: operations["unity_catalog_query_table"];
         delete?: never;
@@ -585,6 +586,11 @@ export interface components {
              * @enum {string}
              */
             order_direction: "ASC" | "DESC";
+            /**
+             * Query Id
+             * @description Keep paging the result of an earlier page (its `query_id`) instead of running the statement again; an expired one runs again and the answer says so.
+             */
+            query_id?: string | null;
             /** Schema */
             schema: string;
             /** Table */
@@ -604,8 +610,24 @@ export interface components {
             executed_at: string;
             /** Execution Time Ms */
             execution_time_ms: number;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description Until when pages can be read from this result by sending its `query_id`.
+             */
+            expires_at: string;
             /** Query Id */
             query_id: string;
+            /**
+             * Result Expired
+             * @description The `query_id` sent had expired, so the statement ran again.
+             */
+            result_expired: boolean;
+            /**
+             * Result Reused
+             * @description This page was read from a kept result, without running the statement.
+             */
+            result_reused: boolean;
             /** Row Count */
             row_count: number;
             /** Rows */
@@ -617,6 +639,11 @@ export interface components {
             status: components["schemas"]["QueryStatus"];
             /** Total Row Count */
             total_row_count: number;
+            /**
+             * Truncated
+             * @description The statement's result was cut at the row limit: later rows are not paged.
+             */
+            truncated: boolean;
             /** User Id */
             user_id: string;
         };

@@ -135,6 +135,11 @@ function TablePage({ sel, view, meta, metaReady }: TablePageProps) {
           {problem}
         </Typography.Text>
       ))}
+      {result.truncated ? (
+        <Typography.Text color="warning">
+          The result stops at the row limit: later rows of this table are not paged.
+        </Typography.Text>
+      ) : null}
       <Pager
         idPrefix="uc"
         page={view.page}

@@ -64,11 +64,16 @@ class LocalModelServer:
         found = await asyncio.to_thread(self._serving.endpoints)
         return [local_endpoint_view(e, None) for e in found]
 
+    def _describe(self, name: str) -> ModelEndpoint:
+        endpoint = self._find(name)
+        return local_endpoint_view(endpoint, self._serving.input_schema(endpoint))
+
+    def _score(self, name: str, body: dict[str, Any]) -> Any:
+        return self._serving.score(self._find(name), body)
+
     async def endpoint(self, user: User, name: str) -> ModelEndpoint:
         """One endpoint with its input schema."""
-        endpoint = await asyncio.to_thread(self._find, name)
-        schema = await asyncio.to_thread(self._serving.input_schema, endpoint)
-        return local_endpoint_view(endpoint, schema)
+        return await asyncio.to_thread(self._describe, name)
 
     async def invoke(
         self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
@@ -78,7 +83,7 @@ class LocalModelServer:
         if endpoint.task in LLM_TASKS:
             return await self._llm_answer(endpoint, body, timeout_seconds)
         try:
-            return await asyncio.to_thread(self._serving.score, endpoint, body)
+            return await asyncio.to_thread(self._score, name, body)
         except ScoringInputError as exc:
             raise ModelInputInvalid(str(exc), validation_error=str(exc)) from exc
 

@@ -6,8 +6,9 @@ service principal. SDK errors become domain errors here, at the boundary.
 
 import logging
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from databricks.sdk import WorkspaceClient
 from databricks.sdk import errors as sdk_errors
@@ -30,7 +31,7 @@ from server.adapters.sdk_errors import (
     explain_refusal,
     sdk_error_message,
 )
-from server.adapters.unity_catalog.base import Rows
+from server.adapters.unity_catalog.base import KeptRows, ResultGone, Rows
 from server.adapters.workspace import WorkspaceClients
 from server.errors import (
     AppError,
@@ -47,6 +48,13 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 _POLL_SECONDS = (0.1, 0.2, 0.5, 1.0, 2.0)
 _WAREHOUSE_CHECK_SECONDS = 60.0
+# An INLINE result over 25 MiB aborts the statement ("If a given statement produces a result set
+# with a size larger than 25 MiB, that statement execution is aborted"), while `byte_limit`
+# truncates the result and sets `manifest.truncated`:
+# https://docs.databricks.com/api/workspace/statementexecution/executestatement
+# So kept results ask for less than that and say when they were cut short.
+_INLINE_BYTE_LIMIT = 20 * 1024 * 1024
+_WIRE_BYTES_PER_VALUE = 24
 _DONE = {
     StatementState.SUCCEEDED,
     StatementState.FAILED,
@@ -87,6 +95,35 @@ UC_ERRORS = error_table(
         sdk_errors.BadRequest: _invalid_query,
     },
 )
+
+
+@dataclass
+class _KeptStatement:
+    """A statement whose result the warehouse keeps: chunk offsets from its manifest and the one
+    chunk most recently read (a page is usually next to the previous one)."""
+
+    statement_id: str
+    types: list[str]
+    chunks: list[tuple[int, int]]  # (row_offset, row_count) by chunk index
+    cached: dict[int, list[list[str]]] = field(default_factory=dict)
+
+    def overlapping(self, offset: int, limit: int) -> Iterator[tuple[int, int, int]]:
+        """(chunk index, first, end) positions within each chunk that holds part of the page."""
+        for index, (start, count) in enumerate(self.chunks):
+            if start < offset + limit and start + count > offset:
+                yield index, max(offset - start, 0), min(offset + limit - start, count)
+
+
+def _columns(response: StatementResponse) -> list[tuple[str, str]]:
+    schema = response.manifest.schema if response.manifest else None
+    return [
+        (c.name or "", c.type_name.value if c.type_name else "STRING")
+        for c in (schema.columns if schema and schema.columns else [])
+    ]
+
+
+def _parse_rows(data: list[list[str]], types: list[str]) -> list[list[Any]]:
+    return [[parse_wire(v, t) for v, t in zip(r, types, strict=True)] for r in data]
 
 
 def _int_property(properties: dict[str, str], key: str) -> int | None:
@@ -204,6 +241,16 @@ class DatabricksCatalogReader:
             self._warehouse_seen_running = time.monotonic()
 
     def _execute(self, w: WorkspaceClient, sql: str, parameters: list[Parameter]) -> Rows:
+        return self._rows(w, self._submit(w, sql, parameters))
+
+    def _submit(
+        self,
+        w: WorkspaceClient,
+        sql: str,
+        parameters: list[Parameter],
+        row_limit: int | None = None,
+        byte_limit: int | None = None,
+    ) -> StatementResponse:
         self._ensure_warehouse_running(w)
         response = w.statement_execution.execute_statement(
             statement=sql,
@@ -216,9 +263,10 @@ class DatabricksCatalogReader:
             on_wait_timeout=ExecuteStatementRequestOnWaitTimeout.CONTINUE,
             disposition=Disposition.INLINE,
             format=Format.JSON_ARRAY,
+            row_limit=row_limit,
+            byte_limit=byte_limit,
         )
-        response = self._poll(w, response)
-        return self._rows(w, response)
+        return self._poll(w, response)
 
     def _poll(self, w: WorkspaceClient, response: StatementResponse) -> StatementResponse:
         deadline = time.monotonic() + self._timeout + self._start_timeout
@@ -257,25 +305,85 @@ class DatabricksCatalogReader:
 
     @staticmethod
     def _rows(w: WorkspaceClient, response: StatementResponse) -> Rows:
-        schema = response.manifest.schema if response.manifest else None
-        columns = [
-            (c.name or "", c.type_name.value if c.type_name else "STRING")
-            for c in (schema.columns if schema and schema.columns else [])
-        ]
+        columns = _columns(response)
         types = [t for _, t in columns]
         rows: list[list[object]] = []
         chunk = response.result
         while chunk is not None:
-            rows += [
-                [parse_wire(v, t) for v, t in zip(r, types, strict=True)]
-                for r in chunk.data_array or []
-            ]
+            rows += _parse_rows(chunk.data_array or [], types)
             if chunk.next_chunk_index is None:
                 break
             chunk = w.statement_execution.get_statement_result_chunk_n(
                 response.statement_id or "", chunk.next_chunk_index
             )
         return Rows(columns=columns, rows=rows)
+
+    async def open_result(
+        self, user: User, sql: str, parameters: list[Parameter], row_limit: int
+    ) -> KeptRows:
+        """Execute once with `row_limit`; the warehouse keeps the result, served in chunks."""
+        w = self._client(user)
+        return await self._call(lambda: self._open(w, sql, parameters, row_limit))
+
+    def _open(
+        self, w: WorkspaceClient, sql: str, parameters: list[Parameter], row_limit: int
+    ) -> KeptRows:
+        response = self._submit(w, sql, parameters, row_limit, _INLINE_BYTE_LIMIT)
+        manifest = response.manifest
+        columns = _columns(response)
+        chunks = [
+            (c.row_offset or 0, c.row_count or 0) for c in (manifest and manifest.chunks) or []
+        ]
+        kept = _KeptStatement(response.statement_id or "", [t for _, t in columns], chunks)
+        first = response.result
+        if first is not None and first.data_array is not None:
+            kept.cached[first.chunk_index or 0] = first.data_array
+        widest = max((count for _, count in chunks), default=0)
+        return KeptRows(
+            columns=columns,
+            total_row_count=(manifest.total_row_count if manifest else None) or 0,
+            truncated=bool(manifest and manifest.truncated),
+            size_bytes=1024 + widest * len(columns) * _WIRE_BYTES_PER_VALUE,
+            handle=kept,
+        )
+
+    async def read_result(
+        self, user: User, result: KeptRows, offset: int, limit: int
+    ) -> list[list[Any]]:
+        """The chunks that hold the page, fetched with `get_statement_result_chunk_n`."""
+        kept = result.handle
+        if not isinstance(kept, _KeptStatement):
+            raise ResultGone("not a warehouse result")
+        w = self._client(user)
+        return await self._call(lambda: self._slice(w, kept, offset, limit))
+
+    def _slice(
+        self, w: WorkspaceClient, kept: _KeptStatement, offset: int, limit: int
+    ) -> list[list[Any]]:
+        rows: list[list[Any]] = []
+        for index, first, end in kept.overlapping(offset, limit):
+            rows += _parse_rows(self._chunk(w, kept, index)[first:end], kept.types)
+        return rows
+
+    @staticmethod
+    def _chunk(w: WorkspaceClient, kept: _KeptStatement, index: int) -> list[list[str]]:
+        data = kept.cached.get(index)
+        if data is not None:
+            return data
+        try:
+            chunk = w.statement_execution.get_statement_result_chunk_n(kept.statement_id, index)
+        except (sdk_errors.NotFound, sdk_errors.BadRequest) as exc:
+            # A closed statement's result is "no longer available for fetch" (StatementState
+            # CLOSED): https://docs.databricks.com/api/workspace/statementexecution/getstatement
+            raise ResultGone(kept.statement_id) from exc
+        data = chunk.data_array or []
+        kept.cached = {index: data}
+        return data
+
+    def release(self, result: KeptRows) -> None:
+        """Nothing to free on the warehouse (it expires results itself); drop the cached chunk."""
+        if isinstance(result.handle, _KeptStatement):
+            result.handle.cached = {}
 
     async def check(self) -> str:
         """Readiness: the warehouse exists and the caller can see it."""

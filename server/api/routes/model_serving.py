@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from server.api.deps import CurrentUser, ModelChat, ModelServing
 from server.api.openapi import errors
+from server.api.responses import ModelResponse
 from server.api.sse import event_stream
 from server.errors import (
     DatabaseUnavailable,
@@ -47,15 +48,16 @@ async def get_endpoint(
 
 @router.post(
     "/invoke",
+    response_model=ModelInferenceResponse,
     responses=errors(
         *ENDPOINT_ERRORS, EndpointNotFound, EndpointNotReady, ModelInputInvalid, ModelTimeout
     ),
 )
 async def invoke_model(
     user: CurrentUser, serving: ModelServing, request: InvokeRequest
-) -> ModelInferenceResponse:
+) -> ModelResponse:
     """Validate the input against the endpoint's schema, then invoke it within the timeout."""
-    return await serving.invoke(user, request)
+    return ModelResponse(await serving.invoke(user, request))
 
 
 _CHAT_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from server.api.deps import CurrentUser, UnityCatalog
 from server.api.openapi import errors
+from server.api.responses import ModelResponse
 from server.errors import (
     CatalogPermissionDenied,
     DatabaseUnavailable,
@@ -55,7 +56,8 @@ async def list_tables(
     return await uc.tables(user, catalog, schema)
 
 
-@router.post("/query")
-async def query_table(user: CurrentUser, uc: UnityCatalog, request: QueryRequest) -> QueryResult:
-    """One page of a table (limit 1-1000, offset), with optional equality filters and order."""
-    return await uc.query(user, request)
+@router.post("/query", response_model=QueryResult)
+async def query_table(user: CurrentUser, uc: UnityCatalog, request: QueryRequest) -> ModelResponse:
+    """One page of a table (limit 1-1000, offset), with optional equality filters and order.
+    Later pages are read from the first page's result: send its `query_id`."""
+    return ModelResponse(await uc.query(user, request))
