@@ -134,7 +134,7 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
 
 async def _database(settings: Settings, adapters: ModeAdapters, stack: AsyncExitStack) -> Database:
     database = await asyncio.to_thread(open_database, settings, adapters.workspace_client)
-    stack.callback(database.engine.dispose)
+    stack.callback(database.close)
     if settings.db_run_migrations:
         try:
             await asyncio.to_thread(database.migrate)
