@@ -12,6 +12,7 @@ from server.api.routes import health, model_serving, preferences, unity_catalog,
 from server.api.static import mount_client
 from server.bootstrap import build_backends
 from server.config import Settings
+from server.observability.telemetry import configure_telemetry, instrument_app
 
 
 def operation_id(route: APIRoute) -> str:
@@ -21,7 +22,8 @@ def operation_id(route: APIRoute) -> str:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """Build the FastAPI app for these settings."""
+    """Build the FastAPI app for these settings (tracing is set up for the process on first use)."""
+    configure_telemetry()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -47,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     ):
         app.include_router(router)
     mount_client(app, settings.static_dir)
+    instrument_app(app)
     return app
 
 

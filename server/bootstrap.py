@@ -14,6 +14,7 @@ from server.config import Settings
 from server.db.engine import Database
 from server.db.open import open_database
 from server.db.repositories import InferenceLogRepository, PreferenceRepository
+from server.observability.telemetry import instrument_engine, instrument_http_client
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
@@ -98,6 +99,7 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
 
     clients = await asyncio.to_thread(WorkspaceClients, settings)
     http = httpx.AsyncClient(limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
+    instrument_http_client(http)
     stack.push_async_callback(http.aclose)
 
     async def workspace_check() -> str:
@@ -135,6 +137,7 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
 async def _database(settings: Settings, adapters: ModeAdapters, stack: AsyncExitStack) -> Database:
     database = await asyncio.to_thread(open_database, settings, adapters.workspace_client)
     stack.callback(database.close)
+    instrument_engine(database.engine)
     if settings.db_run_migrations:
         try:
             await asyncio.to_thread(database.migrate)

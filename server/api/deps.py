@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from server.adapters.identity.base import User
 from server.bootstrap import Backends
 from server.observability.context import user_id_var
+from server.observability.telemetry import annotate_request
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
@@ -26,6 +27,7 @@ async def get_current_user(request: Request, backends: BackendsDep) -> User:
     user = await backends.identity.resolve(request.headers)
     user_id_var.set(user.user_id)
     request.state.user_id = user.user_id
+    annotate_request(user_id=user.user_id)
     return user
 
 

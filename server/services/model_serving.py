@@ -12,7 +12,13 @@ from server.adapters.identity.base import User
 from server.adapters.model_serving.base import ModelServer
 from server.db.jsonb import without_nul
 from server.db.repositories import InferenceLogRepository
-from server.errors import AppError, DatabaseUnavailable, EndpointNotReady, ModelTimeout
+from server.errors import (
+    AppError,
+    DatabaseUnavailable,
+    EndpointNotFound,
+    EndpointNotReady,
+    ModelTimeout,
+)
 from server.models.model_serving import (
     EndpointState,
     InferenceLogEntry,
@@ -22,6 +28,7 @@ from server.models.model_serving import (
     ModelInferenceResponse,
 )
 from server.observability.context import current_request_id
+from server.observability.telemetry import MODEL_DURATION, MODEL_ERRORS, measured, operation
 from server.services.model_input import to_records, validate_records
 
 logger = logging.getLogger(__name__)
@@ -57,7 +64,21 @@ class ModelServingService:
         )
 
     async def invoke(self, user: User, request: InvokeRequest) -> ModelInferenceResponse:
-        """Validate, invoke within `timeout_seconds`, and log the call whatever its outcome."""
+        """Validate, invoke within `timeout_seconds`, and log the call whatever its outcome; one
+        span and one latency measurement per call, failures counted by error code."""
+        name = request.endpoint_name
+        with operation("model invoke", endpoint_name=name), measured(MODEL_DURATION) as labels:
+            try:
+                return await self._invoke_and_log(user, request)
+            except AppError as exc:
+                # A name that matched no endpoint is the caller's input: not a metric label.
+                labels["endpoint"] = "unknown" if isinstance(exc, EndpointNotFound) else name
+                MODEL_ERRORS.add(1, {"endpoint": labels["endpoint"], "error_code": exc.error_code})
+                raise
+            finally:
+                labels.setdefault("endpoint", name)
+
+    async def _invoke_and_log(self, user: User, request: InvokeRequest) -> ModelInferenceResponse:
         record: dict[str, Any] = {
             "request_id": current_request_id() or str(uuid.uuid4()),
             "endpoint_name": request.endpoint_name,

@@ -22,6 +22,7 @@ from server.models.unity_catalog import (
     QueryStatus,
 )
 from server.observability.logging import timed
+from server.observability.telemetry import UC_STATEMENT_DURATION, measured
 from server.services.query_builder import Statement, count_statement, page_statement
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,10 @@ class UnityCatalogService:
         return [data_source(m, user) for m in metas]
 
     async def _run(self, user: User, statement: Statement, meta: TableMeta) -> Rows:
-        with timed(logger, "uc statement", table=meta.full_name) as fields:
+        with (
+            timed(logger, "uc statement", table=meta.full_name) as fields,
+            measured(UC_STATEMENT_DURATION),
+        ):
             rows = await self._bounded(
                 self._reader.run(user, statement.sql, statement.parameters), "statement"
             )
