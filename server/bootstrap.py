@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -52,13 +53,17 @@ class ModeAdapters:
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
 
-_background: set["asyncio.Task[None]"] = set()
+def _warm_in_background(warm: Callable[[], None]) -> None:
+    """Preload the local models on a daemon thread: a process asked to stop does not wait for it
+    (a thread of the default executor would hold the exit until every model is loaded)."""
 
+    def run() -> None:
+        try:
+            warm()
+        except Exception as error:
+            logger.warning("could not preload local models", exc_info=error)
 
-def _log_warm_failure(task: "asyncio.Task[None]") -> None:
-    _background.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        logger.warning("could not preload local models", exc_info=task.exception())
+    threading.Thread(target=run, name="warm-local-models", daemon=True).start()
 
 
 async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
@@ -76,9 +81,7 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
     stack.callback(conn.close)
     reader = LocalCatalogReader(LocalCatalog(conn), grants)
     serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
-    warming = asyncio.create_task(asyncio.to_thread(serving.warm))
-    _background.add(warming)
-    warming.add_done_callback(_log_warm_failure)
+    _warm_in_background(serving.warm)
     return ModeAdapters(
         identity=LocalIdentityProvider(
             settings.dev_user_email, settings.dev_user_name, grants.groups_of

@@ -110,6 +110,38 @@ def _resource(environ: Mapping[str, str]) -> Any:
     return Resource.create({SERVICE_NAME: name})
 
 
+class _RecordWhenExported:
+    """A sampler that records spans only once something consumes them (an exporter, or a test's
+    in-memory processor). Until then every span is a non-recording span that still has a valid
+    trace id and span id, so log lines and outgoing `traceparent` headers carry them, while the
+    instrumentations skip their attribute work (they check `span.is_recording()`)."""
+
+    def __init__(self, when_exported: Any) -> None:
+        self.exporting = False
+        self._when_exported = when_exported
+
+    def should_sample(self, parent_context: Any, trace_id: int, *args: Any, **kwargs: Any) -> Any:
+        """The configured sampler's decision while exporting, else drop."""
+        from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+        chosen = self._when_exported if self.exporting else ALWAYS_OFF
+        return chosen.should_sample(parent_context, trace_id, *args, **kwargs)
+
+    def get_description(self) -> str:
+        """The description the SDK logs."""
+        return f"RecordWhenExported({self._when_exported.get_description()})"
+
+
+_gate: list[_RecordWhenExported] = []
+
+
+def export_spans(processor: Any) -> None:
+    """Send finished spans to `processor` (from now on spans are recorded)."""
+    provider = trace.get_tracer_provider()
+    provider.add_span_processor(processor)  # type: ignore[attr-defined]
+    _gate[0].exporting = True
+
+
 def configure_telemetry(environ: Mapping[str, str] | None = None) -> dict[str, bool]:
     """Install the process's tracer provider (and meter provider when metrics are exported);
     the first call wins. Returns what was set up: tracing, trace_export, metrics."""
@@ -117,16 +149,16 @@ def configure_telemetry(environ: Mapping[str, str] | None = None) -> dict[str, b
     with _configured:
         if _state or disabled(environ):
             return dict(_state)
-        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace import TracerProvider, sampling
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
         resource = _resource(environ)
-        provider = TracerProvider(resource=resource)
+        # OTEL_TRACES_SAMPLER / _ARG, as the SDK reads them by default.
+        _gate.append(_RecordWhenExported(sampling._get_from_env_or_default()))
+        trace.set_tracer_provider(TracerProvider(resource=resource, sampler=_gate[0]))  # type: ignore[arg-type]
         _state.update(tracing=True, trace_export=_wants(environ, "traces"))
         if _state["trace_export"]:
-            exporter = _span_exporter(_protocol(environ, "traces"))
-            provider.add_span_processor(BatchSpanProcessor(exporter))
-        trace.set_tracer_provider(provider)
+            export_spans(BatchSpanProcessor(_span_exporter(_protocol(environ, "traces"))))
         _state["metrics"] = _wants(environ, "metrics")
         if _state["metrics"]:
             from opentelemetry.sdk.metrics import MeterProvider

@@ -1,7 +1,9 @@
 """Stopping the real server process (`python -m server`, what `make run` starts) leaves nothing
 running: not the embedded PostgreSQL it started, not any other child process."""
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -57,6 +59,13 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     pytest.fail(f"server not ready: {log.read_text()[-3000:]}")
 
 
+def _assert_trace_id_logged(log: Path, path: str) -> None:
+    """Without any OTEL_* variable, the access log line still carries a trace id."""
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("path") == path]
+    assert access and re.fullmatch(r"[0-9a-f]{32}", access[-1].get("trace_id", "")), access
+
+
 @pytest.fixture
 def server_env(private_workspace: Path) -> Iterator[dict[str, str]]:
     """The environment of a local-mode server on a free port and the private workspace."""
@@ -82,6 +91,7 @@ def test_signal_stops_the_app_and_its_embedded_postgres(
     try:
         _wait_ready(url, process, log)
         assert httpx.get(f"{url}/api/preferences", timeout=10).status_code == 200
+        _assert_trace_id_logged(log, "/api/preferences")
         pgdata = Path(server_env["LOCAL_WORKSPACE_DIR"]) / "pgdata"
         postmaster = int((pgdata / "postmaster.pid").read_text().splitlines()[0])
         assert _alive(postmaster)

@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from server.observability.telemetry import _wants, configure_telemetry
+from server.observability.telemetry import _wants, configure_telemetry, export_spans
 from tests.logs import capture_json_logs
 
 ALICE = {"X-Forwarded-Email": "alice@example.com"}
@@ -24,10 +24,9 @@ _READER = InMemoryMetricReader()
 def spans() -> InMemorySpanExporter:
     """Every finished span, from the process's tracer provider (the one the app installs)."""
     configure_telemetry()
-    provider = trace.get_tracer_provider()
-    assert isinstance(provider, TracerProvider)
+    assert isinstance(trace.get_tracer_provider(), TracerProvider)
     exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    export_spans(SimpleSpanProcessor(exporter))
     return exporter
 
 
