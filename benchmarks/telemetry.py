@@ -87,5 +87,5 @@ async def _compare(compare: Callable[..., None], plain: FastAPI, traced: FastAPI
             f"Telemetry without export: {REQUESTS} requests (GET /api/user/me, JSON logs)",
             ("OTEL_SDK_DISABLED=true (no instrumentation)", blocking(clients[0])),
             ("default: server span + trace id in logs", blocking(clients[1])),
-            rounds=7,
+            rounds=15,
         )
