@@ -11,7 +11,7 @@ CLIENT_EXISTS := $(wildcard client/package.json)
 
 .PHONY: run test install workspace client lint fmt typecheck test-unit test-integration \
 	test-contract test-e2e emulator dev migrate bench deploy-rehearsal clean client-api \
-	client-typecheck requirements lighthouse validate-bundle mutation client-lint test-client
+	client-typecheck requirements lighthouse validate-bundle mutation client-lint test-client observe
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -54,6 +54,9 @@ dev: install workspace client/node_modules/.installed ## Vite dev server on :517
 
 run: install client workspace ## start the app on http://127.0.0.1:8000 (embedded defaults)
 	$(PY) -m server
+
+observe: install client workspace ## the app with its traces sent over OTLP to a local Arize Phoenix (UI on :6006)
+	$(PY) -m scripts.observe
 
 emulator: install ## run the Databricks REST emulator on http://127.0.0.1:8787
 	$(PY) -m emulator

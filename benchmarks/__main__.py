@@ -11,6 +11,7 @@ from benchmarks import (
     identity_check,
     lakebase_tokens,
     paging_scale,
+    telemetry,
 )
 from benchmarks.stats import Report
 from server.config import PROJECT_ROOT
@@ -28,6 +29,7 @@ def main() -> None:
         "identity": identity_check.run,
         "chat": chat_stream.run,
         "grid": grid_render.run,
+        "telemetry": telemetry.run,
     }
     chosen = sys.argv[1:] or list(suites)
     report = Report()

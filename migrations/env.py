@@ -36,7 +36,7 @@ def run_migrations_online() -> None:
         with database.engine.begin() as conn:
             _run(conn, database.schema)
     finally:
-        database.engine.dispose()
+        database.close()
 
 
 run_migrations_online()

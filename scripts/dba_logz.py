@@ -4,11 +4,20 @@
     python -m scripts.dba_logz app.log --request-id test-correlation-123
     python -m scripts.dba_logz app.log --user alice@example.com --slow 100
 
-For a deployed app, download its logs from the app's Logs tab (or `<app-url>/logz`) and read them
-with this script.
+A deployed app's logs, with the same filters (`--app` finds the URL and signs in through the
+databricks-sdk, as `dba_client --app` does; `--follow` keeps streaming):
+
+    python -m scripts.dba_logz --app my-app --level ERROR
+    python -m scripts.dba_logz --app my-app --profile dev --follow --request-id <id>
+
+Databricks Apps serves them at `<app-url>/logz` (a page) and streams them over the WebSocket
+`wss://<app-url>/logz/stream`, as the Databricks CLI's `databricks apps logs` reads them: the
+client sends a search term (empty: everything), then receives JSON frames {source, timestamp,
+message} (or plain text) and single zero bytes as keep-alives.
 """
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -61,6 +70,55 @@ def render(record: dict[str, Any]) -> str:
     return f"{time} {record.get('level', ''):<7} {who} {record.get('message', '')}  {extras}"
 
 
+def stream_url(app_url: str) -> str:
+    """The log stream of the app at `app_url` (https → wss)."""
+    base = app_url.rstrip("/")
+    for plain, secure in (("https://", "wss://"), ("http://", "ws://")):
+        if base.startswith(plain):
+            base = secure + base[len(plain) :]
+    return base + "/logz/stream"
+
+
+def frame_text(frame: str | bytes) -> str | None:
+    """The app's own line from one frame: the `message` of a JSON entry, else the raw text;
+    None for a keep-alive."""
+    text = frame.decode(errors="replace") if isinstance(frame, bytes) else frame
+    if text == "\0":
+        return None
+    try:
+        entry = json.loads(text)
+    except json.JSONDecodeError:
+        return text
+    if isinstance(entry, dict) and isinstance(entry.get("message"), str):
+        return str(entry["message"])
+    return text
+
+
+async def _remote(args: argparse.Namespace, headers: dict[str, str]) -> None:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosedOK
+
+    async with connect(stream_url(args.url), additional_headers=headers) as socket:
+        await socket.send(args.search)
+        while True:
+            try:
+                frame = await asyncio.wait_for(socket.recv(), None if args.follow else args.idle)
+            except (TimeoutError, ConnectionClosedOK):
+                return
+            text = frame_text(frame)
+            for record in parse([text] if text else []):
+                if keep(record, args):
+                    print(render(record), flush=True)
+
+
+def _read_local(args: argparse.Namespace) -> None:
+    stream: TextIO = open(args.file) if args.file else sys.stdin  # noqa: SIM115, PTH123
+    with stream:
+        for record in parse(stream):
+            if keep(record, args):
+                print(render(record))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Filter and print."""
     parser = argparse.ArgumentParser(
@@ -71,12 +129,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--request-id")
     parser.add_argument("--user")
     parser.add_argument("--slow", type=float, help="only lines with duration_ms at least this")
+    parser.add_argument("--app", help="a deployed app's name: stream its logs (SDK auth)")
+    parser.add_argument("--profile", help="~/.databrickscfg profile for --app")
+    parser.add_argument("--url", help="a deployed app's URL (with --token) instead of --app")
+    parser.add_argument("--token", help="workspace OAuth token for --url")
+    parser.add_argument("--search", default="", help="server-side search term")
+    parser.add_argument("--follow", action="store_true", help="keep streaming new lines")
+    parser.add_argument("--idle", type=float, default=5.0, help="without --follow: stop after this")
     args = parser.parse_args(argv)
-    stream: TextIO = open(args.file) if args.file else sys.stdin  # noqa: SIM115, PTH123
-    with stream:
-        for record in parse(stream):
-            if keep(record, args):
-                print(render(record))
+    if not (args.app or args.url):
+        _read_local(args)
+        return 0
+    from scripts.dba_client import resolve_app
+
+    resolve_app(args)
+    headers = dict(getattr(args, "auth_headers", None) or {})
+    if args.token:
+        headers["Authorization"] = f"Bearer {args.token}"
+    asyncio.run(_remote(args, headers))
     return 0
 
 

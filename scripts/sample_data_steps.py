@@ -28,7 +28,7 @@ def seed_lakebase(settings: Settings) -> None:
                 repository.upsert(settings.dev_user_email, key, value)
         logger.info(f"lakebase ready: {database.description}")
     finally:
-        database.engine.dispose()
+        database.close()
 
 
 def run_steps(settings: Settings, steps: dict[str, bool], force: bool) -> None:

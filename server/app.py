@@ -15,6 +15,7 @@ from server.api.routes import health, model_serving, preferences, unity_catalog,
 from server.api.static import mount_client
 from server.bootstrap import Backends, build_backends
 from server.config import Settings
+from server.observability.telemetry import configure_telemetry, instrument_app
 
 
 def operation_id(route: APIRoute) -> str:
@@ -26,6 +27,7 @@ def operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings, backends: Backends | None = None) -> FastAPI:
     """Build the FastAPI app for these settings; with `backends` (prepared by the caller, e.g. on
     the unit tier's fakes) the app uses them instead of building its own from the settings."""
+    configure_telemetry()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +64,7 @@ def create_app(settings: Settings, backends: Backends | None = None) -> FastAPI:
         app.include_router(router)
     install_openapi(app)
     mount_client(app, settings.static_dir)
+    instrument_app(app)
     return app
 
 

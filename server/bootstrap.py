@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from server.config import Settings
 from server.db.engine import Database
 from server.db.open import open_database
 from server.db.repositories import InferenceLogRepository, PreferenceRepository
+from server.observability.telemetry import instrument_engine, instrument_http_client
 from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
@@ -53,13 +55,17 @@ class ModeAdapters:
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
 
-_background: set["asyncio.Task[None]"] = set()
+def _warm_in_background(warm: Callable[[], None]) -> None:
+    """Preload the local models on a daemon thread: a process asked to stop does not wait for it
+    (a thread of the default executor would hold the exit until every model is loaded)."""
 
+    def run() -> None:
+        try:
+            warm()
+        except Exception as error:
+            logger.warning("could not preload local models", exc_info=error)
 
-def _log_warm_failure(task: "asyncio.Task[None]") -> None:
-    _background.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        logger.warning("could not preload local models", exc_info=task.exception())
+    threading.Thread(target=run, name="warm-local-models", daemon=True).start()
 
 
 async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
@@ -84,9 +90,7 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
     serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
     http = httpx.AsyncClient()
     stack.push_async_callback(http.aclose)
-    warming = asyncio.create_task(asyncio.to_thread(serving.warm))
-    _background.add(warming)
-    warming.add_done_callback(_log_warm_failure)
+    _warm_in_background(serving.warm)
     return ModeAdapters(
         identity=LocalIdentityProvider(
             settings.dev_user_email, settings.dev_user_name, grants.groups_of
@@ -107,6 +111,7 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
 
     clients = await asyncio.to_thread(WorkspaceClients, settings)
     http = httpx.AsyncClient(limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
+    instrument_http_client(http)
     stack.push_async_callback(http.aclose)
 
     async def workspace_check() -> str:
@@ -143,7 +148,8 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
 
 async def _database(settings: Settings, adapters: ModeAdapters, stack: AsyncExitStack) -> Database:
     database = await asyncio.to_thread(open_database, settings, adapters.workspace_client)
-    stack.callback(database.engine.dispose)
+    stack.callback(database.close)
+    instrument_engine(database.engine)
     if settings.db_run_migrations:
         try:
             await asyncio.to_thread(database.migrate)

@@ -39,9 +39,20 @@ def workspace_dir() -> Path:
     return PROJECT_ROOT / "local_workspace_data"
 
 
+@pytest.fixture(scope="session")
+def embedded_postgres(workspace_dir: Path) -> Iterator[str]:
+    """The embedded PostgreSQL of the shared workspace, held for the whole run so apps started
+    and stopped by tests join it instead of restarting it; stopped when the run ends."""
+    from server.db.embedded import acquire_embedded_postgres
+
+    url, release = acquire_embedded_postgres(workspace_dir / "pgdata")
+    yield url
+    release()
+
+
 @pytest.fixture
-def local_settings(workspace_dir: Path) -> Settings:
-    """Settings for local mode on the shared local workspace."""
+def local_settings(workspace_dir: Path, embedded_postgres: str) -> Settings:
+    """Settings for local mode on the shared local workspace (its embedded PostgreSQL running)."""
     return Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace_dir)
 
 

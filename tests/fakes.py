@@ -5,13 +5,13 @@ Only the unit tier uses these; integration and contract tests run the real engin
 """
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from server.adapters.identity.base import User, user_from_headers
-from server.adapters.unity_catalog.base import Rows
+from server.adapters.unity_catalog.base import KeptRows, Rows
 from server.bootstrap import Backends
 from server.errors import (
     AuthRequired,
@@ -111,12 +111,35 @@ class FakeCatalogReader:
         return found[0]
 
     async def run(self, user: User, sql: str, parameters: list[Parameter]) -> Rows:
-        """Every row of the first table the statement names, plus the total-count column."""
+        """Every row of the first table the statement names."""
         await self._answer()
         self.statements.append((sql, parameters))
         meta, rows = self.contents[".".join(table_references(sql)[0])]
-        columns = [(c.name, c.type_name) for c in meta.columns] + [("__total", "LONG")]
-        return Rows(columns=columns, rows=[[*row, len(rows)] for row in rows])
+        return Rows(columns=[(c.name, c.type_name) for c in meta.columns], rows=list(rows))
+
+    async def open_result(
+        self, user: User, sql: str, parameters: list[Parameter], row_limit: int
+    ) -> KeptRows:
+        """The statement's rows, kept in memory up to `row_limit`."""
+        found = await self.run(user, sql, parameters)
+        return KeptRows(
+            columns=found.columns,
+            total_row_count=min(len(found.rows), row_limit),
+            truncated=len(found.rows) > row_limit,
+            size_bytes=0,
+            handle=found.rows[:row_limit],
+        )
+
+    async def read_result(
+        self, user: User, result: KeptRows, offset: int, limit: int
+    ) -> list[list[Any]]:
+        """A slice of the kept rows."""
+        await self._answer()
+        rows: list[list[Any]] = result.handle  # type: ignore[assignment]
+        return rows[offset : offset + limit]
+
+    def release(self, result: KeptRows) -> None:
+        """Nothing to free: the rows live in the fake."""
 
     async def check(self) -> str:
         await self._answer()
@@ -167,6 +190,12 @@ class FakeModelServer:
         if isinstance(answer, Exception):
             raise answer
         return answer
+
+    async def stream(
+        self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
+    ) -> AsyncIterator[dict[str, Any]]:
+        """The next answer as one chunk."""
+        yield await self.invoke(user, name, body, timeout_seconds)
 
     async def check(self) -> str:
         return "fake serving"

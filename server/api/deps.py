@@ -9,6 +9,7 @@ from server.api.openapi import declare_dependency_errors
 from server.bootstrap import Backends
 from server.errors import AuthRequired, ServiceUnavailable
 from server.observability.context import user_id_var
+from server.observability.telemetry import annotate_request
 from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
@@ -29,6 +30,7 @@ async def get_current_user(request: Request, backends: BackendsDep) -> User:
     user = await backends.identity.resolve(request.headers)
     user_id_var.set(user.user_id)
     request.state.user_id = user.user_id
+    annotate_request(user_id=user.user_id)
     return user
 
 

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.error_handlers import error_response
 from server.observability.context import request_id_var, user_id_var
+from server.observability.telemetry import annotate_request
 
 logger = logging.getLogger("server.access")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -47,6 +48,7 @@ class RequestContextMiddleware:
         rid_token = request_id_var.set(request_id)
         uid_token = user_id_var.set(None)
         scope.setdefault("state", {})["request_id"] = request_id
+        annotate_request(request_id=request_id)
         start = time.perf_counter()
         status: dict[str, Any] = {"code": 500, "started": False}
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from server.observability.telemetry import TOKEN_REFRESHES
+
 if TYPE_CHECKING:
     from databricks.sdk import WorkspaceClient
 
@@ -91,6 +93,7 @@ class TokenCache:
             started = time.perf_counter()
             self._current = self._mint()
             self.refreshes += 1
+            TOKEN_REFRESHES.add(1)
             logger.info(
                 "lakebase credential refreshed",
                 extra={

@@ -35,6 +35,7 @@ class Database:
     description: str
     schema: str
     tokens: TokenCache | None = None
+    on_close: list[Callable[[], None]] = field(default_factory=list)
     _migrated: bool = False
     _migrate_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -56,6 +57,12 @@ class Database:
                     )
             self._migrated = True
             logger.info("migrations applied", extra={"database": self.description})
+
+    def close(self) -> None:
+        """Close the pool, then stop what was started for it (the embedded server)."""
+        self.engine.dispose()
+        for step in reversed(self.on_close):
+            step()
 
     @contextmanager
     def session(self, operation: str) -> Iterator[Session]:
@@ -185,10 +192,11 @@ def build_database(settings: Settings, lakebase: "LakebaseTarget | None" = None)
     if settings.pghost:
         url = _pg_variables_url(settings)
         return Database(_engine(settings, url, settings.pgsslmode), _describe(url), schema)
-    from server.db.embedded import embedded_postgres_url
+    from server.db.embedded import acquire_embedded_postgres
 
-    url = _psycopg_url(embedded_postgres_url(settings.local_workspace_dir / "pgdata"))
-    return Database(_engine(settings, url, None), "embedded postgresql", schema)
+    embedded_url, release = acquire_embedded_postgres(settings.local_workspace_dir / "pgdata")
+    url = _psycopg_url(embedded_url)
+    return Database(_engine(settings, url, None), "embedded postgresql", schema, on_close=[release])
 
 
 def _describe(url: URL) -> str:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.observability.context import request_id_var, user_id_var
+from server.observability.telemetry import current_trace_ids, operation
 
 SENSITIVE_KEYS = re.compile(
     r"(authorization|access[_-]?token|token|password|passwd|secret|api[_-]?key|cookie)", re.I
@@ -60,6 +61,9 @@ def _record_fields(record: logging.LogRecord) -> dict[str, Any]:
         "request_id": request_id_var.get(),
         "user_id": user_id_var.get(),
     }
+    ids = current_trace_ids()
+    if ids:
+        fields["trace_id"], fields["span_id"] = ids
     for key, value in record.__dict__.items():
         if key not in _STANDARD_ATTRS and not key.startswith("_"):
             fields[key] = redact_value(key, value)
@@ -108,13 +112,13 @@ def configure_logging(level: str, log_format: str) -> None:
 
 @contextmanager
 def timed(logger: logging.Logger, message: str, **fields: Any) -> Iterator[dict[str, Any]]:
-    """Log `message` with duration_ms when the block ends; failures are logged at ERROR.
-
-    The yielded dict can be updated inside the block to add fields to the line.
+    """Log `message` with duration_ms when the block ends, inside a span of that name; failures
+    are logged at ERROR. The yielded dict can be updated inside the block to add fields to the line.
     """
     start = time.perf_counter()
     try:
-        yield fields
+        with operation(message, **fields):
+            yield fields
     except Exception as exc:
         fields["duration_ms"] = round((time.perf_counter() - start) * 1000, 2)
         fields["error_type"] = type(exc).__name__

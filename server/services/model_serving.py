@@ -10,7 +10,13 @@ from typing import Any, Protocol
 
 from server.adapters.identity.base import User
 from server.adapters.model_serving.base import ModelServer
-from server.errors import AppError, DatabaseUnavailable, EndpointNotReady, ModelTimeout
+from server.errors import (
+    AppError,
+    DatabaseUnavailable,
+    EndpointNotFound,
+    EndpointNotReady,
+    ModelTimeout,
+)
 from server.models.model_serving import (
     EndpointState,
     InferenceLogEntry,
@@ -21,6 +27,7 @@ from server.models.model_serving import (
     ModelInferenceResponse,
 )
 from server.observability.context import current_request_id
+from server.observability.telemetry import MODEL_DURATION, MODEL_ERRORS, measured, operation
 from server.services.llm_input import endpoint_body
 from server.services.model_input import refuse_llm_body, to_records, validate_records
 
@@ -110,7 +117,21 @@ class ModelServingService:
         )
 
     async def invoke(self, user: User, request: InvokeRequest) -> ModelInferenceResponse:
-        """Validate, invoke within `timeout_seconds`, and log the call whatever its outcome."""
+        """Validate, invoke within `timeout_seconds`, and log the call whatever its outcome; one
+        span and one latency measurement per call, failures counted by error code."""
+        name = request.endpoint_name
+        with operation("model invoke", endpoint_name=name), measured(MODEL_DURATION) as labels:
+            try:
+                return await self._invoke_and_log(user, request)
+            except AppError as exc:
+                # A name that matched no endpoint is the caller's input: not a metric label.
+                labels["endpoint"] = "unknown" if isinstance(exc, EndpointNotFound) else name
+                MODEL_ERRORS.add(1, {"endpoint": labels["endpoint"], "error_code": exc.error_code})
+                raise
+            finally:
+                labels.setdefault("endpoint", name)
+
+    async def _invoke_and_log(self, user: User, request: InvokeRequest) -> ModelInferenceResponse:
         record = InferenceRecord(
             request_id=current_request_id() or str(uuid.uuid4()),
             endpoint_name=request.endpoint_name,

@@ -27,6 +27,7 @@ from server.models.unity_catalog import (
     QueryStatus,
 )
 from server.observability.logging import timed
+from server.observability.telemetry import UC_STATEMENT_DURATION, measured
 from server.services.query_builder import result_statement
 from server.services.result_cache import Kept, ResultCache
 
@@ -164,7 +165,10 @@ class UnityCatalogService:
             self._reader.table(user, request.catalog, request.schema_, request.table), "table"
         )
         statement = result_statement(meta, request)
-        with timed(logger, "uc statement", table=meta.full_name) as fields:
+        with (
+            timed(logger, "uc statement", table=meta.full_name) as fields,
+            measured(UC_STATEMENT_DURATION),
+        ):
             rows = await self._bounded(
                 self._reader.open_result(
                     user, statement.sql, statement.parameters, self._limits.row_limit

@@ -11,13 +11,7 @@ from server.errors import InvalidQuery
 from server.local_workspace.sql_dialect import duckdb_parameters, to_duckdb
 from server.models.catalog import ColumnMeta, TableMeta
 from server.models.unity_catalog import QueryRequest
-from server.services.query_builder import (
-    TOTAL_COLUMN,
-    Statement,
-    count_statement,
-    full_name,
-    page_statement,
-)
+from server.services.query_builder import Statement, full_name, result_statement
 
 COLUMNS = (
     ColumnMeta("id", "LONG", "bigint", 0, False),
@@ -59,68 +53,47 @@ def bound(statement: Statement) -> dict[str, tuple[str | None, str]]:
 def test_each_filter_type_binds_its_value_and_sql_type(
     value: object, expected: tuple[str, str]
 ) -> None:
-    statement = count_statement(META, request(filters={"name": value}))
+    statement = result_statement(META, request(filters={"name": value}))
     assert bound(statement) == {"filter_0": expected}
     assert statement.sql.endswith(" WHERE `name` = :filter_0")
 
 
 def test_a_null_filter_first_keeps_the_filters_after_it() -> None:
-    statement = count_statement(
+    statement = result_statement(
         META, request(filters={"name": None, "is_active": False, "price": 1.5})
     )
     assert statement.sql == (
-        f"SELECT COUNT(*) AS `{TOTAL_COLUMN}` FROM `main`.`shop`.`items`"
+        "SELECT * FROM `main`.`shop`.`items`"
         " WHERE `name` IS NULL AND `is_active` = :filter_1 AND `price` = :filter_2"
     )
     assert bound(statement) == {"filter_1": ("false", "BOOLEAN"), "filter_2": ("1.5", "DOUBLE")}
 
 
-def test_every_marker_in_the_page_statement_has_a_parameter() -> None:
-    statement = page_statement(
+def test_every_marker_in_the_result_statement_has_a_parameter() -> None:
+    statement = result_statement(
         META, request(filters={"id": 3, "name": None, "is_active": True}, limit=5, offset=10)
     )
     markers = set(re.findall(r":(\w+)", statement.sql))
     assert markers == set(bound(statement))
-    assert bound(statement)["row_limit"] == ("5", "INT")
-    assert bound(statement)["row_offset"] == ("10", "INT")
-    assert statement.sql.startswith(
-        f"SELECT *, COUNT(*) OVER () AS `{TOTAL_COLUMN}` FROM `main`.`shop`.`items` WHERE "
-    )
-    assert statement.sql.endswith(" LIMIT :row_limit OFFSET :row_offset")
+    assert statement.sql.startswith("SELECT * FROM `main`.`shop`.`items` WHERE ")
+    assert "LIMIT" not in statement.sql and "OFFSET" not in statement.sql
 
 
-def test_no_filters_means_no_where() -> None:
-    for statement in (page_statement(META, request()), count_statement(META, request())):
-        assert " WHERE " not in statement.sql
-    assert count_statement(META, request(filters={})).parameters == []
+def test_no_filters_means_no_where_and_no_order_means_no_sort() -> None:
+    statement = result_statement(META, request())
+    assert statement.sql == "SELECT * FROM `main`.`shop`.`items`"
+    assert result_statement(META, request(filters={})).parameters == []
 
 
-def test_an_order_by_column_comes_first_with_its_direction() -> None:
-    sql = page_statement(META, request(order_by="price", order_direction="DESC")).sql
-    order = sql.split(" ORDER BY ", 1)[1]
-    assert order.startswith("`price` DESC NULLS LAST")
-    assert order.count("`price`") == 1
-
-
-def test_a_table_with_no_orderable_column_has_no_order_by() -> None:
-    meta = TableMeta(
-        "main",
-        "shop",
-        "blobs",
-        (ColumnMeta("data", "BINARY", "binary", 0, True),),
-        "o",
-        None,
-        0,
-        None,
-    )
-    sql = page_statement(meta, request(table="blobs")).sql
-    assert "ORDER BY" not in sql
-    assert "`blobs` LIMIT :row_limit" in sql
+def test_an_order_by_sorts_by_that_column_only_with_its_direction() -> None:
+    sql = result_statement(META, request(order_by="price", order_direction="DESC")).sql
+    assert sql.endswith(" ORDER BY `price` DESC NULLS LAST")
+    assert sql.count("`price`") == 1
 
 
 def test_unknown_filter_column_names_it_and_the_real_ones() -> None:
     with pytest.raises(InvalidQuery) as caught:
-        count_statement(META, request(filters={"id": 1, "nope": 1}))
+        result_statement(META, request(filters={"id": 1, "nope": 1}))
     assert caught.value.message == "Unknown filter column 'nope'."
     assert caught.value.technical_details == {
         "column": "nope",
@@ -130,7 +103,7 @@ def test_unknown_filter_column_names_it_and_the_real_ones() -> None:
 
 def test_unknown_order_by_names_it_and_the_real_ones() -> None:
     with pytest.raises(InvalidQuery) as caught:
-        page_statement(META, request(order_by="nope"))
+        result_statement(META, request(order_by="nope"))
     assert caught.value.message == "Unknown order_by column 'nope'."
     assert caught.value.technical_details == {
         "column": "nope",
@@ -158,7 +131,7 @@ def duck() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def ids(duck: duckdb.DuckDBPyConnection, filters: dict[str, object]) -> list[int]:
-    statement = page_statement(META, request(filters=filters))
+    statement = result_statement(META, request(filters=filters))
     rows = duck.execute(
         to_duckdb(statement.sql), duckdb_parameters(statement.parameters)
     ).fetchall()

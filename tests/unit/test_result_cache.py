@@ -12,7 +12,7 @@ class Clock:
 
 
 def cache(budget: int = 100, ttl: float = 60.0) -> tuple[ResultCache[str], Clock, list[str]]:
-    clock, released = Clock(), []
+    clock, released = Clock(), list[str]()
     return ResultCache(budget, ttl, on_evict=released.append, clock=clock), clock, released
 
 

@@ -2,12 +2,8 @@
 
 from datetime import date
 
-from server.local_workspace.sql_dialect import (
-    Parameter,
-    duckdb_parameters,
-    table_references,
-    to_duckdb,
-)
+from server.local_workspace.sql_dialect import duckdb_parameters, table_references, to_duckdb
+from server.models.sql import Parameter
 
 
 def test_three_part_names_map_to_attached_catalogs() -> None:

@@ -3,6 +3,24 @@ import { useEffect, useState } from "react";
 import { ApiError } from "../api/client";
 import { deniedExplanation, isDenied, isRetryable, retryAfterSeconds } from "../lib/errors";
 
+/** What to do about a credentials or scope error (the seed's EC-003), or null for other errors. */
+export function credentialHelp(error: ApiError): string | null {
+  if (error.status === 401 || error.errorCode === "AUTH_REQUIRED") {
+    return (
+      "Locally, send X-Forwarded-Email (or set DEV_USER_EMAIL in .env) and restart the app. " +
+      "Deployed, open the app through its Databricks Apps URL so the proxy signs you in; with " +
+      "user authorization on, the proxy forwards your token. See docs/troubleshooting.md#auth_required."
+    );
+  }
+  if (error.status === 403 && /scope/i.test(error.message)) {
+    return (
+      "The app lacks an OAuth scope of user authorization: add it to user_api_scopes in " +
+      "databricks.yml, redeploy, and sign in again to consent. See docs/auth.md."
+    );
+  }
+  return null;
+}
+
 /** Seconds left before a retry is allowed, counting down from the error's retry_after. */
 function useCountdown(error: unknown): number {
   const [left, setLeft] = useState(() => retryAfterSeconds(error));
@@ -28,7 +46,8 @@ export function ErrorAlert({ error, componentId, onRetry }: ErrorAlertProps) {
   const reference = apiError
     ? `${apiError.errorCode}${apiError.requestId ? ` · request id ${apiError.requestId}` : ""}`
     : null;
-  const hint = isDenied(error) && apiError ? deniedExplanation(apiError.details) : null;
+  const help = apiError ? credentialHelp(apiError) : null;
+  const hint = help ?? (isDenied(error) && apiError ? deniedExplanation(apiError.details) : null);
   const retry = onRetry && isRetryable(error);
   return (
     <Alert
