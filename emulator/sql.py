@@ -20,12 +20,15 @@ from emulator.errors import DatabricksError, bad_request, not_found
 from emulator.state import Principal
 from emulator.unity_catalog import GrantsDep, WorkspaceDep
 from emulator.workspace import EmulatorWorkspace, StatementRecord, Warehouse
+from server.adapters.identity.base import User
+from server.adapters.sql.local import LocalSqlEngine
+from server.adapters.sql.text import ReadStatement, parse_read_statement
+from server.errors import AppError, CatalogPermissionDenied, InvalidQuery
 from server.local_workspace.grants import Grants
-from server.local_workspace.sql_dialect import Parameter, table_references
+from server.local_workspace.sql_dialect import Parameter
 from server.local_workspace.values import wire_string
 
 router = APIRouter(prefix="/api/2.0/sql", dependencies=[require_scope(scopes.SQL)])
-_READ_STATEMENT = re.compile(r"^\s*(select|with)\b", re.I)
 _WAIT = re.compile(r"^(\d+)s$")
 
 
@@ -55,20 +58,67 @@ def _warehouse(workspace: EmulatorWorkspace, warehouse_id: str) -> Warehouse:
     return warehouse
 
 
-def _permission_error(principal: Principal, grants: Grants, sql: str) -> str | None:
-    is_read = bool(_READ_STATEMENT.match(sql))
-    if not is_read and "admins" not in grants.groups_of(principal.name):
-        return "[INSUFFICIENT_PERMISSIONS] Only owners may modify tables."
-    for catalog, schema, table in table_references(sql) if is_read else []:
-        if not grants.can_select(principal.name, catalog, schema, table):
-            return (
-                f"[INSUFFICIENT_PERMISSIONS] User does not have SELECT on Table "
-                f"'{catalog}.{schema}.{table}'."
-            )
-    return None
+def _read_statement(sql: str) -> ReadStatement | None:
+    try:
+        return parse_read_statement(sql)
+    except InvalidQuery:
+        return None
 
 
-def _run(workspace: EmulatorWorkspace, record: StatementRecord, body: ExecuteRequest) -> None:
+def _warehouse_error(exc: AppError) -> dict[str, str]:
+    """A refusal worded as a warehouse words it (error classes in brackets)."""
+    details = exc.technical_details
+    if isinstance(exc, CatalogPermissionDenied) and "table" in details:
+        name = f"{details['catalog']}.{details['schema']}.{details['table']}"
+        message = f"[INSUFFICIENT_PERMISSIONS] User does not have SELECT on Table '{name}'."
+        return {"error_code": "PERMISSION_DENIED", "message": message}
+    return {"error_code": "BAD_REQUEST", "message": exc.message}
+
+
+def _columns(result_columns: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"name": c.name, "position": c.position, "type_name": c.type_name, "type_text": c.type_text}
+        for c in result_columns
+    ]
+
+
+async def _run_read(
+    workspace: EmulatorWorkspace,
+    grants: Grants,
+    principal: Principal,
+    record: StatementRecord,
+    statement: ReadStatement,
+    body: ExecuteRequest,
+) -> None:
+    """A read runs like on a warehouse: SELECT needed on every table the plan reads (views,
+    CTEs and subqueries resolved by the engine's binder), file and catalog functions refused."""
+    engine = LocalSqlEngine(workspace.catalog, grants, wire_string)
+    caller = User(principal.name, principal.name, principal.name)
+    params = [Parameter(p.name, p.value, p.type or "STRING") for p in body.parameters]
+    limit = body.row_limit or 10_000_000
+    try:
+        result = await (await engine.start(caller, statement, params, limit)).result()
+    except AppError as exc:
+        record.error = _warehouse_error(exc)
+        return
+    record.columns = _columns(result.columns)
+    record.rows = result.rows
+    record.truncated = result.truncated
+
+
+def _run_write(
+    workspace: EmulatorWorkspace,
+    grants: Grants,
+    principal: Principal,
+    record: StatementRecord,
+    body: ExecuteRequest,
+) -> None:
+    if "admins" not in grants.groups_of(principal.name):
+        record.error = {
+            "error_code": "PERMISSION_DENIED",
+            "message": "[INSUFFICIENT_PERMISSIONS] Only owners may modify tables.",
+        }
+        return
     params = [Parameter(p.name, p.value, p.type or "STRING") for p in body.parameters]
     try:
         result = workspace.catalog.execute(body.statement, params)
@@ -79,12 +129,8 @@ def _run(workspace: EmulatorWorkspace, record: StatementRecord, body: ExecuteReq
     except (duckdb.Error, ValueError) as exc:
         record.error = {"error_code": "BAD_REQUEST", "message": str(exc).splitlines()[0]}
         return
-    record.columns = [
-        {"name": c.name, "position": c.position, "type_name": c.type_name, "type_text": c.type_text}
-        for c in result.columns
-    ]
-    rows = result.rows[: body.row_limit] if body.row_limit else result.rows
-    record.rows = [[wire_string(v) for v in row] for row in rows]
+    record.columns = _columns(result.columns)
+    record.rows = [[wire_string(v) for v in row] for row in result.rows]
 
 
 def _state(workspace: EmulatorWorkspace, record: StatementRecord) -> str:
@@ -131,7 +177,7 @@ def _response(workspace: EmulatorWorkspace, record: StatementRecord) -> dict[str
         "schema": {"column_count": len(record.columns), "columns": record.columns},
         "total_chunk_count": chunks,
         "total_row_count": len(record.rows),
-        "truncated": False,
+        "truncated": record.truncated,
         "chunks": [
             {
                 "chunk_index": i,
@@ -182,11 +228,11 @@ async def execute_statement(
         body.warehouse_id,
         ready_at=now + workspace.controls.latency_seconds,
     )
-    denied = _permission_error(principal, grants, body.statement)
-    if denied:
-        record.error = {"error_code": "PERMISSION_DENIED", "message": denied}
+    statement = _read_statement(body.statement)
+    if statement is not None:
+        await _run_read(workspace, grants, principal, record, statement, body)
     else:
-        await asyncio.to_thread(_run, workspace, record, body)
+        await asyncio.to_thread(_run_write, workspace, grants, principal, record, body)
     workspace.statements[record.id] = record
     deadline = now + int(wait.group(1))
     while _state(workspace, record) in ("PENDING", "RUNNING") and time.time() < deadline:

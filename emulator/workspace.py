@@ -31,6 +31,7 @@ class StatementRecord:
     rows: list[list[str | None]] = field(default_factory=list)
     error: dict[str, str] | None = None
     canceled: bool = False
+    truncated: bool = False
 
 
 @dataclass

@@ -8,7 +8,7 @@ from fastapi.routing import APIRoute
 
 from server.api.error_handlers import register_error_handlers
 from server.api.middleware import RequestContextMiddleware
-from server.api.routes import health, model_serving, preferences, unity_catalog, user
+from server.api.routes import health, model_serving, preferences, sql, unity_catalog, user
 from server.api.static import mount_client
 from server.bootstrap import build_backends
 from server.config import Settings
@@ -44,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
         unity_catalog.router,
         preferences.router,
         model_serving.router,
+        sql.router,
     ):
         app.include_router(router)
     mount_client(app, settings.static_dir)

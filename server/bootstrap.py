@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from server.adapters.identity.base import IdentityProvider
 from server.adapters.model_serving.base import ModelServer
+from server.adapters.sql.base import SqlEngine
 from server.adapters.unity_catalog.base import CatalogReader
 from server.config import Settings
 from server.db.engine import Database
@@ -16,6 +17,8 @@ from server.db.open import open_database
 from server.db.repositories import InferenceLogRepository, PreferenceRepository
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
+from server.services.sql_statements import SqlStatementsService
+from server.services.statement_results import StatementResults
 from server.services.unity_catalog import UnityCatalogService
 
 if TYPE_CHECKING:
@@ -35,6 +38,7 @@ class Backends:
     unity_catalog: UnityCatalogService
     preferences: PreferencesService
     model_serving: ModelServingService
+    sql_statements: SqlStatementsService
     database: Database
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
@@ -46,6 +50,7 @@ class ModeAdapters:
     identity: IdentityProvider
     catalog: CatalogReader
     models: ModelServer
+    sql: SqlEngine
     uc_timeout_seconds: float
     workspace_client: "WorkspaceClient | None" = None
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
@@ -63,6 +68,7 @@ def _log_warm_failure(task: "asyncio.Task[None]") -> None:
 async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
     from server.adapters.identity.local import LocalIdentityProvider
     from server.adapters.model_serving.local import LocalModelServer
+    from server.adapters.sql.local import LocalSqlEngine
     from server.adapters.unity_catalog.local import LocalCatalogReader
     from server.local_workspace.catalog import LocalCatalog, open_catalog_connection
     from server.local_workspace.grants import Grants
@@ -73,7 +79,8 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
     await asyncio.to_thread(ensure_models, settings.local_workspace_dir)
     conn = open_catalog_connection(catalog_dir(settings.local_workspace_dir), read_only=True)
     stack.callback(conn.close)
-    reader = LocalCatalogReader(LocalCatalog(conn), grants)
+    catalog = LocalCatalog(conn)
+    reader = LocalCatalogReader(catalog, grants)
     serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
     warming = asyncio.create_task(asyncio.to_thread(serving.warm))
     _background.add(warming)
@@ -84,6 +91,7 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
         ),
         catalog=reader,
         models=LocalModelServer(serving),
+        sql=LocalSqlEngine(catalog, grants),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds,
     )
 
@@ -93,6 +101,7 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
 
     from server.adapters.identity.databricks import DatabricksIdentityProvider
     from server.adapters.model_serving.databricks import DatabricksModelServer
+    from server.adapters.sql.databricks import DatabricksSqlEngine
     from server.adapters.unity_catalog.databricks import DatabricksCatalogReader
     from server.adapters.workspace import WorkspaceClients
 
@@ -125,6 +134,7 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
             settings.serving_max_attempts,
             settings.serving_backoff_base_seconds,
         ),
+        sql=DatabricksSqlEngine(clients, settings.databricks_warehouse_id or ""),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds
         + settings.uc_warehouse_start_timeout_seconds,
         workspace_client=clients.service_principal,
@@ -165,6 +175,10 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
             unity_catalog=UnityCatalogService(adapters.catalog, adapters.uc_timeout_seconds),
             preferences=PreferencesService(PreferenceRepository(database)),
             model_serving=ModelServingService(adapters.models, InferenceLogRepository(database)),
+            sql_statements=SqlStatementsService(
+                adapters.sql,
+                StatementResults(settings.sql_results_max_bytes, settings.sql_results_ttl_seconds),
+            ),
             database=database,
             health_checks={
                 **adapters.health_checks,

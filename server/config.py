@@ -50,6 +50,8 @@ class Settings(BaseSettings):
 
     uc_statement_timeout_seconds: float = Field(default=30.0, gt=0)
     uc_warehouse_start_timeout_seconds: float = Field(default=300.0, gt=0)
+    sql_results_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    sql_results_ttl_seconds: float = Field(default=3600.0, gt=0)
 
     database_url: SecretStr | None = None
     pghost: str | None = None

@@ -9,6 +9,7 @@ from server.bootstrap import Backends
 from server.observability.context import user_id_var
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
+from server.services.sql_statements import SqlStatementsService
 from server.services.unity_catalog import UnityCatalogService
 
 
@@ -54,3 +55,11 @@ def get_model_serving(backends: BackendsDep) -> ModelServingService:
 
 
 ModelServing = Annotated[ModelServingService, Depends(get_model_serving)]
+
+
+def get_sql_statements(backends: BackendsDep) -> SqlStatementsService:
+    """The SQL statements service."""
+    return backends.sql_statements
+
+
+SqlStatements = Annotated[SqlStatementsService, Depends(get_sql_statements)]

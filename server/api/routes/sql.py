@@ -1,0 +1,108 @@
+"""SQL statements routes: run one read-only Databricks SQL statement, page, cancel, export."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from server.api.deps import CurrentUser, SqlStatements
+from server.models.sql import MAX_PAGE_ROWS, StatementRequest, StatementResult, StatementRows
+
+router = APIRouter(prefix="/api/sql", tags=["sql"])
+
+
+class ErrorBody(BaseModel):
+    """The error envelope every non-2xx answer carries."""
+
+    error_code: str
+    message: str
+    technical_details: dict[str, Any] = {}
+
+
+def _errors(*cases: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    found: dict[int, list[str]] = {}
+    for status, code in cases:
+        found.setdefault(status, []).append(code)
+    return {
+        status: {"model": ErrorBody, "description": " or ".join(codes)}
+        for status, codes in found.items()
+    }
+
+
+_NOT_FOUND = (404, "STATEMENT_NOT_FOUND")
+_STATEMENT_ERRORS = _errors(
+    (400, "INVALID_QUERY"),
+    (401, "AUTH_REQUIRED"),
+    (403, "CATALOG_PERMISSION_DENIED"),
+    (403, "PERMISSION_DENIED"),
+    (404, "TABLE_NOT_FOUND"),
+    (422, "VALIDATION_ERROR"),
+    (503, "DATABASE_UNAVAILABLE"),
+)
+_READ_ERRORS = _errors((400, "INVALID_QUERY"), (401, "AUTH_REQUIRED"), _NOT_FOUND)
+StatementId = Annotated[str, Query(max_length=64)]
+
+
+@router.post("/statements", responses=_STATEMENT_ERRORS)
+async def execute_statement(
+    user: CurrentUser, sql: SqlStatements, request: StatementRequest
+) -> StatementResult:
+    """Run one read-only statement; answers with the first page, or its state if still running."""
+    return await sql.execute(user, request)
+
+
+@router.get("/statements/{statement_id}", responses=_READ_ERRORS)
+async def get_statement(
+    user: CurrentUser,
+    sql: SqlStatements,
+    statement_id: str,
+    page_size: Annotated[int, Query(ge=0, le=MAX_PAGE_ROWS)] = 100,
+) -> StatementResult:
+    """The caller's statement: state, and the first page once it succeeded."""
+    return sql.get(user, statement_id, page_size)
+
+
+@router.get("/statements/{statement_id}/rows", responses=_READ_ERRORS)
+async def get_statement_rows(
+    user: CurrentUser,
+    sql: SqlStatements,
+    statement_id: str,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_ROWS)] = 100,
+) -> StatementRows:
+    """Another page of a finished statement's result (it is not run again)."""
+    return sql.rows(user, statement_id, offset, limit)
+
+
+@router.post(
+    "/statements/{statement_id}/cancel", responses=_errors((401, "AUTH_REQUIRED"), _NOT_FOUND)
+)
+async def cancel_statement(
+    user: CurrentUser, sql: SqlStatements, statement_id: str
+) -> StatementResult:
+    """Stop the caller's running statement."""
+    return await sql.cancel(user, statement_id)
+
+
+@router.get(
+    "/statements/{statement_id}/export",
+    responses={
+        **_READ_ERRORS,
+        200: {"content": {"text/csv": {}}, "description": "The result as CSV"},
+    },
+    response_class=StreamingResponse,
+)
+async def export_statement(
+    user: CurrentUser,
+    sql: SqlStatements,
+    statement_id: str,
+    format: Annotated[str, Query(pattern="^csv$")] = "csv",
+) -> StreamingResponse:
+    """The whole result as CSV, streamed."""
+    batches = sql.export_csv(user, statement_id)
+    return StreamingResponse(
+        batches,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{statement_id}.csv"'},
+    )
