@@ -21,6 +21,7 @@ from emulator.state import Principal
 from emulator.unity_catalog import GrantsDep, WorkspaceDep
 from emulator.workspace import EmulatorWorkspace, StatementRecord, Warehouse
 from server.adapters.identity.base import User
+from server.adapters.sql.base import StatementCanceled, StatementRun
 from server.adapters.sql.local import LocalSqlEngine
 from server.adapters.sql.text import ReadStatement, parse_read_statement
 from server.errors import AppError, CatalogPermissionDenied, InvalidQuery
@@ -30,6 +31,7 @@ from server.local_workspace.values import wire_string
 
 router = APIRouter(prefix="/api/2.0/sql", dependencies=[require_scope(scopes.SQL)])
 _WAIT = re.compile(r"^(\d+)s$")
+_reads: set["asyncio.Task[None]"] = set()
 
 
 class ParameterItem(BaseModel):
@@ -97,13 +99,30 @@ async def _run_read(
     params = [Parameter(p.name, p.value, p.type or "STRING") for p in body.parameters]
     limit = body.row_limit or 10_000_000
     try:
-        result = await (await engine.start(caller, statement, params, limit)).result()
+        run = await engine.start(caller, statement, params, limit)
     except AppError as exc:
         record.error = _warehouse_error(exc)
         return
-    record.columns = _columns(result.columns)
-    record.rows = result.rows
-    record.truncated = result.truncated
+    record.run = run
+    record.finished = False
+    task = asyncio.create_task(_finish_read(record, run))
+    _reads.add(task)
+    task.add_done_callback(_reads.discard)
+
+
+async def _finish_read(record: StatementRecord, run: StatementRun) -> None:
+    try:
+        result = await run.result()
+    except StatementCanceled:
+        record.canceled = True
+    except AppError as exc:
+        record.error = _warehouse_error(exc)
+    else:
+        record.columns = _columns(result.columns)
+        record.rows = result.rows
+        record.truncated = result.truncated
+    finally:
+        record.finished = True
 
 
 def _run_write(
@@ -138,7 +157,7 @@ def _state(workspace: EmulatorWorkspace, record: StatementRecord) -> str:
         return "CANCELED"
     if workspace.warehouse_state(workspace.warehouses[record.warehouse_id]) != "RUNNING":
         return "PENDING"
-    if time.time() < record.ready_at:
+    if time.time() < record.ready_at or not record.finished:
         return "RUNNING"
     return "FAILED" if record.error else "SUCCEEDED"
 
@@ -259,7 +278,11 @@ async def get_chunk(
 
 @router.post("/statements/{statement_id}/cancel")
 async def cancel(statement_id: str, principal: Caller, workspace: WorkspaceDep) -> dict[str, Any]:
-    _record(workspace, statement_id).canceled = True
+    record = _record(workspace, statement_id)
+    if _state(workspace, record) in ("PENDING", "RUNNING"):
+        record.canceled = True
+        if record.run is not None:
+            await record.run.cancel()
     return {}
 
 
