@@ -15,8 +15,10 @@ from server.config import Settings
 from server.db.engine import Database
 from server.db.open import open_database
 from server.db.repositories import InferenceLogRepository, PreferenceRepository
+from server.db.sql_repositories import QueryHistoryRepository, SavedQueryRepository
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
+from server.services.saved_queries import SavedQueriesService
 from server.services.sql_statements import SqlStatementsService
 from server.services.statement_results import StatementResults
 from server.services.unity_catalog import UnityCatalogService
@@ -39,6 +41,7 @@ class Backends:
     preferences: PreferencesService
     model_serving: ModelServingService
     sql_statements: SqlStatementsService
+    saved_queries: SavedQueriesService
     database: Database
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
@@ -169,6 +172,9 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
         async def lakebase_check() -> str:
             return await asyncio.to_thread(database.check)
 
+        saved_queries = SavedQueriesService(
+            SavedQueryRepository(database), QueryHistoryRepository(database)
+        )
         yield Backends(
             mode=settings.mode,
             identity=adapters.identity,
@@ -178,7 +184,9 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
             sql_statements=SqlStatementsService(
                 adapters.sql,
                 StatementResults(settings.sql_results_max_bytes, settings.sql_results_ttl_seconds),
+                saved_queries.record,
             ),
+            saved_queries=saved_queries,
             database=database,
             health_checks={
                 **adapters.health_checks,

@@ -9,6 +9,7 @@ from server.bootstrap import Backends
 from server.observability.context import user_id_var
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
+from server.services.saved_queries import SavedQueriesService
 from server.services.sql_statements import SqlStatementsService
 from server.services.unity_catalog import UnityCatalogService
 
@@ -63,3 +64,11 @@ def get_sql_statements(backends: BackendsDep) -> SqlStatementsService:
 
 
 SqlStatements = Annotated[SqlStatementsService, Depends(get_sql_statements)]
+
+
+def get_saved_queries(backends: BackendsDep) -> SavedQueriesService:
+    """The saved queries and history service."""
+    return backends.saved_queries
+
+
+SavedQueries = Annotated[SavedQueriesService, Depends(get_saved_queries)]

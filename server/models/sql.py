@@ -93,3 +93,60 @@ class StatementRows(BaseModel):
     row_count: int
     total_row_count: int
     truncated: bool
+
+
+class ChartKind(StrEnum):
+    BAR = "bar"
+    LINE = "line"
+    AREA = "area"
+    SCATTER = "scatter"
+    HISTOGRAM = "histogram"
+
+
+ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+
+
+class ChartSettings(BaseModel):
+    """How a result is charted: the kind, the x column and the y columns."""
+
+    kind: ChartKind = ChartKind.BAR
+    x_column: ColumnName | None = None
+    y_columns: Annotated[list[ColumnName], Field(max_length=10)] = []
+    bins: int = Field(default=20, ge=2, le=200, description="Histogram buckets")
+
+
+NoNulText = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+
+
+class SavedQueryCreate(BaseModel):
+    """Save (or replace, by name) one of the caller's queries."""
+
+    name: Annotated[
+        NoNulText, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)
+    ]
+    query_text: Annotated[NoNulText, StringConstraints(min_length=1, max_length=100_000)]
+    chart: ChartSettings | None = None
+
+
+class SavedQuery(BaseModel):
+    id: int
+    name: str
+    query_text: str
+    chart: ChartSettings | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    model_config = {"from_attributes": True}
+
+
+class QueryHistoryEntry(BaseModel):
+    id: int
+    statement_id: str | None
+    query_text: str
+    status: str
+    row_count: int | None
+    execution_time_ms: float | None
+    error_message: str | None
+    created_at: datetime
+
+    model_config = {"from_attributes": True}

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +35,7 @@ from server.services.statement_results import StatementResults, StoredResult, me
 
 logger = logging.getLogger(__name__)
 _CSV_BATCH_ROWS = 1_000
+HistoryRecorder = Callable[..., Awaitable[None]]
 
 
 @dataclass
@@ -73,16 +74,23 @@ def _csv_cell(value: Any) -> Any:
 class SqlStatementsService:
     """Runs statements through the SQL engine port and keeps their results for paging."""
 
-    def __init__(self, engine: SqlEngine, results: StatementResults) -> None:
+    def __init__(
+        self, engine: SqlEngine, results: StatementResults, history: HistoryRecorder | None = None
+    ) -> None:
         self._engine = engine
         self._results = results
+        self._history = history
         self._running: set[asyncio.Task[None]] = set()
 
     async def execute(self, user: User, request: StatementRequest) -> StatementResult:
         """Check and start a statement; answer with its first page or its current state."""
-        statement = parse_read_statement(request.statement)
-        parameters = [Parameter(p.name, p.value, p.type.upper()) for p in request.parameters]
-        run = await self._engine.start(user, statement, parameters, request.row_limit)
+        try:
+            statement = parse_read_statement(request.statement)
+            parameters = [Parameter(p.name, p.value, p.type.upper()) for p in request.parameters]
+            run = await self._engine.start(user, statement, parameters, request.row_limit)
+        except AppError as exc:
+            await self._remember(user.user_id, None, request.statement, "FAILED", exc.message)
+            raise
         record = _Statement(str(uuid.uuid4()), user.user_id, request.statement, run)
         self._results.put(record.statement_id, user.user_id, record)
         task = asyncio.create_task(self._complete(record, request.timeout_seconds))
@@ -98,6 +106,22 @@ class SqlStatementsService:
 
     async def _complete(self, record: _Statement, timeout_seconds: int) -> None:
         try:
+            await self._settle(record, timeout_seconds)
+        finally:
+            await self._record_finished(record)
+        logger.info(
+            "sql statement finished",
+            extra={
+                "statement_id": record.statement_id,
+                "status": record.status.value,
+                "row_count": len(record.result.rows) if record.result else 0,
+                "result_bytes": record.result.size_bytes if record.result else 0,
+                "duration_ms": record.execution_time_ms,
+            },
+        )
+
+    async def _settle(self, record: _Statement, timeout_seconds: int) -> None:
+        try:
             result = await asyncio.wait_for(record.run.result(), timeout_seconds)
         except TimeoutError:
             await record.run.cancel()
@@ -110,9 +134,14 @@ class SqlStatementsService:
             record.finish(StatementState.CANCELED)
             return
         except AppError as exc:
+            error = StatementError(error_code=exc.error_code, message=exc.message)
+            record.finish(StatementState.FAILED, error)
+            return
+        except Exception:
+            logger.exception("sql statement failed unexpectedly")
+            message = "The statement failed unexpectedly."
             record.finish(
-                StatementState.FAILED,
-                StatementError(error_code=exc.error_code, message=exc.message),
+                StatementState.FAILED, StatementError(error_code="INTERNAL_ERROR", message=message)
             )
             return
         stored = await asyncio.to_thread(
@@ -122,15 +151,37 @@ class SqlStatementsService:
             record.result = stored
             self._results.resize(record.statement_id, stored.size_bytes)
             record.finish(StatementState.SUCCEEDED)
-        logger.info(
-            "sql statement finished",
-            extra={
-                "statement_id": record.statement_id,
-                "status": record.status.value,
-                "row_count": len(stored.rows),
-                "result_bytes": stored.size_bytes,
-                "duration_ms": record.execution_time_ms,
-            },
+
+    async def _remember(
+        self,
+        user_id: str,
+        statement_id: str | None,
+        text: str,
+        status: str,
+        error: str | None = None,
+        row_count: int | None = None,
+        execution_time_ms: float | None = None,
+    ) -> None:
+        if self._history is not None:
+            await self._history(
+                user_id,
+                statement_id=statement_id,
+                query_text=text,
+                status=status,
+                error_message=error,
+                row_count=row_count,
+                execution_time_ms=execution_time_ms,
+            )
+
+    async def _record_finished(self, record: _Statement) -> None:
+        await self._remember(
+            record.user_id,
+            record.statement_id,
+            record.text,
+            record.status.value,
+            record.error.message if record.error else None,
+            len(record.result.rows) if record.result else None,
+            record.execution_time_ms,
         )
 
     def _view(self, record: _Statement, offset: int, limit: int) -> StatementResult:

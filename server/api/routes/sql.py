@@ -2,12 +2,20 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from server.api.deps import CurrentUser, SqlStatements
-from server.models.sql import MAX_PAGE_ROWS, StatementRequest, StatementResult, StatementRows
+from server.api.deps import CurrentUser, SavedQueries, SqlStatements
+from server.models.sql import (
+    MAX_PAGE_ROWS,
+    QueryHistoryEntry,
+    SavedQuery,
+    SavedQueryCreate,
+    StatementRequest,
+    StatementResult,
+    StatementRows,
+)
 
 router = APIRouter(prefix="/api/sql", tags=["sql"])
 
@@ -41,7 +49,6 @@ _STATEMENT_ERRORS = _errors(
     (503, "DATABASE_UNAVAILABLE"),
 )
 _READ_ERRORS = _errors((400, "INVALID_QUERY"), (401, "AUTH_REQUIRED"), _NOT_FOUND)
-StatementId = Annotated[str, Query(max_length=64)]
 
 
 @router.post("/statements", responses=_STATEMENT_ERRORS)
@@ -106,3 +113,45 @@ async def export_statement(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{statement_id}.csv"'},
     )
+
+
+_LAKEBASE_ERRORS = _errors((401, "AUTH_REQUIRED"), (503, "DATABASE_UNAVAILABLE"))
+
+
+@router.get("/queries", responses=_LAKEBASE_ERRORS)
+async def list_saved_queries(user: CurrentUser, queries: SavedQueries) -> list[SavedQuery]:
+    """The caller's saved queries."""
+    return await queries.saved(user)
+
+
+@router.post(
+    "/queries",
+    responses={**_LAKEBASE_ERRORS, **_errors((422, "VALIDATION_ERROR"))},
+)
+async def save_query(
+    user: CurrentUser, queries: SavedQueries, body: SavedQueryCreate
+) -> SavedQuery:
+    """Save a query (name, text, chart settings); a query of the same name is replaced."""
+    return await queries.save(user, body)
+
+
+@router.delete(
+    "/queries/{query_id}",
+    status_code=204,
+    response_class=Response,
+    responses={**_LAKEBASE_ERRORS, **_errors((404, "QUERY_NOT_FOUND"))},
+)
+async def delete_saved_query(
+    user: CurrentUser,
+    queries: SavedQueries,
+    query_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+) -> Response:
+    """Delete one of the caller's saved queries."""
+    await queries.delete(user, query_id)
+    return Response(status_code=204)
+
+
+@router.get("/history", responses=_LAKEBASE_ERRORS)
+async def list_query_history(user: CurrentUser, queries: SavedQueries) -> list[QueryHistoryEntry]:
+    """The caller's last 50 statements, newest first."""
+    return await queries.history(user)
