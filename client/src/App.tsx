@@ -10,12 +10,14 @@ const Welcome = lazy(() => import("./sections/Welcome"));
 const UnityCatalog = lazy(() => import("./sections/UnityCatalog"));
 const ModelServing = lazy(() => import("./sections/ModelServing"));
 const Preferences = lazy(() => import("./sections/Preferences"));
+const SqlEditor = lazy(() => import("./sections/SqlEditor"));
 
 const VIEWS = {
   "/": Welcome,
   "/unity-catalog": UnityCatalog,
   "/model-serving": ModelServing,
   "/preferences": Preferences,
+  "/sql": SqlEditor,
 } as const;
 
 export function App() {

@@ -6,6 +6,7 @@ export const SECTIONS = [
   { path: "/unity-catalog", label: "Unity Catalog" },
   { path: "/model-serving", label: "Model Serving" },
   { path: "/preferences", label: "Preferences" },
+  { path: "/sql", label: "SQL editor" },
 ] as const;
 
 export type SectionPath = (typeof SECTIONS)[number]["path"];
