@@ -1,4 +1,4 @@
-import { Button, Empty, Input, Table, TableCell, TableRow, Typography } from "@databricks/design-system";
+import { Button, Empty, Input, Table, TableCell, TableHeader, TableRow, Typography } from "@databricks/design-system";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { api, call, type Schemas } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
@@ -20,9 +20,9 @@ function ResultTable({ result, rows }: { result: Result; rows: unknown[][] }) {
       <Table aria-label="Statement result" empty={rows.length === 0 ? <Empty description="The statement returned no rows." /> : undefined}>
         <TableRow isHeader>
           {result.columns.map((c, i) => (
-            <th key={`${c.name}-${i}`} scope="col" style={{ textAlign: "left", padding: 8 }}>
-              {c.name} <Typography.Text color="secondary">({c.type_text})</Typography.Text>
-            </th>
+            <TableHeader key={`${c.name}-${i}`} componentId="sql.result.header">
+              {c.name} ({c.type_text})
+            </TableHeader>
           ))}
         </TableRow>
         {rows.map((row, r) => (
