@@ -103,7 +103,8 @@ class ChartKind(StrEnum):
     HISTOGRAM = "histogram"
 
 
-ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+NoNulText = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+ColumnName = Annotated[NoNulText, StringConstraints(min_length=1, max_length=255)]
 
 
 class ChartSettings(BaseModel):
@@ -113,9 +114,6 @@ class ChartSettings(BaseModel):
     x_column: ColumnName | None = None
     y_columns: Annotated[list[ColumnName], Field(max_length=10)] = []
     bins: int = Field(default=20, ge=2, le=200, description="Histogram buckets")
-
-
-NoNulText = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 
 
 class SavedQueryCreate(BaseModel):
