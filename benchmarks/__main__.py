@@ -11,6 +11,7 @@ from benchmarks import (
     identity_check,
     lakebase_tokens,
     paging_scale,
+    sql_guard,
     telemetry,
 )
 from benchmarks.stats import Report
@@ -30,6 +31,7 @@ def main() -> None:
         "chat": chat_stream.run,
         "grid": grid_render.run,
         "telemetry": telemetry.run,
+        "sql": sql_guard.run,
     }
     chosen = sys.argv[1:] or list(suites)
     report = Report()

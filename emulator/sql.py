@@ -23,19 +23,24 @@ from emulator.errors import DatabricksError, bad_request, not_found
 from emulator.state import Principal
 from emulator.unity_catalog import GrantsDep, WorkspaceDep
 from emulator.workspace import EmulatorWorkspace, StatementRecord, Warehouse
+from server.adapters.identity.base import User
+from server.adapters.sql.base import StatementCanceled, StatementRun
+from server.adapters.sql.local import LocalSqlEngine
+from server.adapters.sql.text import ReadStatement, parse_read_statement
+from server.errors import AppError, CatalogPermissionDenied, InvalidQuery
 from server.local_workspace.grants import Grants
-from server.local_workspace.sql_dialect import table_references
 from server.local_workspace.values import wire_string
 from server.models.sql import Parameter
 
 router = APIRouter(prefix="/api/2.0/sql", dependencies=[require_scope(scopes.SQL)])
-_READ_STATEMENT = re.compile(r"^\s*(select|with)\b", re.I)
 _WAIT = re.compile(r"^(\d+)s$")
 # "If a given statement produces a result set with a size larger than 25 MiB, that statement
 # execution is aborted, and no result set will be available"; `row_limit` and `byte_limit` cut the
 # result first and set `truncated`:
 # https://docs.databricks.com/api/workspace/statementexecution/executestatement
 INLINE_LIMIT_BYTES = 25 * 1024 * 1024
+
+_reads: set["asyncio.Task[None]"] = set()
 
 
 class ParameterItem(BaseModel):
@@ -65,20 +70,83 @@ def _warehouse(workspace: EmulatorWorkspace, warehouse_id: str) -> Warehouse:
     return warehouse
 
 
-def _permission_error(principal: Principal, grants: Grants, sql: str) -> str | None:
-    is_read = bool(_READ_STATEMENT.match(sql))
-    if not is_read and "admins" not in grants.groups_of(principal.name):
-        return "[INSUFFICIENT_PERMISSIONS] Only owners may modify tables."
-    for catalog, schema, table in table_references(sql) if is_read else []:
-        if not grants.can_select(principal.name, catalog, schema, table):
-            return (
-                f"[INSUFFICIENT_PERMISSIONS] User does not have SELECT on Table "
-                f"'{catalog}.{schema}.{table}'."
-            )
-    return None
+def _read_statement(sql: str) -> ReadStatement | None:
+    try:
+        return parse_read_statement(sql)
+    except InvalidQuery:
+        return None
 
 
-def _run(workspace: EmulatorWorkspace, record: StatementRecord, body: ExecuteRequest) -> None:
+def _warehouse_error(exc: AppError) -> dict[str, str]:
+    """A refusal worded as a warehouse words it (error classes in brackets)."""
+    details = exc.technical_details
+    if isinstance(exc, CatalogPermissionDenied) and "table" in details:
+        name = f"{details['catalog']}.{details['schema']}.{details['table']}"
+        message = f"[INSUFFICIENT_PERMISSIONS] User does not have SELECT on Table '{name}'."
+        return {"error_code": "PERMISSION_DENIED", "message": message}
+    return {"error_code": "BAD_REQUEST", "message": exc.message}
+
+
+def _columns(result_columns: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"name": c.name, "position": c.position, "type_name": c.type_name, "type_text": c.type_text}
+        for c in result_columns
+    ]
+
+
+async def _run_read(
+    workspace: EmulatorWorkspace,
+    grants: Grants,
+    principal: Principal,
+    record: StatementRecord,
+    statement: ReadStatement,
+    body: ExecuteRequest,
+) -> None:
+    """A read runs like on a warehouse: SELECT needed on every table the plan reads (views,
+    CTEs and subqueries resolved by the engine's binder), file and catalog functions refused."""
+    engine = LocalSqlEngine(workspace.catalog, grants, wire_string)
+    caller = User(principal.name, principal.name, principal.name)
+    params = [Parameter(p.name, p.value, p.type or "STRING") for p in body.parameters]
+    limit = body.row_limit or 10_000_000
+    try:
+        run = await engine.start(caller, statement, params, limit)
+    except AppError as exc:
+        record.error = _warehouse_error(exc)
+        return
+    record.run = run
+    record.finished = False
+    task = asyncio.create_task(_finish_read(record, run, body.byte_limit))
+    _reads.add(task)
+    task.add_done_callback(_reads.discard)
+
+
+async def _finish_read(record: StatementRecord, run: StatementRun, byte_limit: int | None) -> None:
+    try:
+        result = await run.result()
+    except StatementCanceled:
+        record.canceled = True
+    except AppError as exc:
+        record.error = _warehouse_error(exc)
+    else:
+        record.columns = _columns(result.columns)
+        _keep_result(record, result.rows, result.truncated, byte_limit)
+    finally:
+        record.finished = True
+
+
+def _run_write(
+    workspace: EmulatorWorkspace,
+    grants: Grants,
+    principal: Principal,
+    record: StatementRecord,
+    body: ExecuteRequest,
+) -> None:
+    if "admins" not in grants.groups_of(principal.name):
+        record.error = {
+            "error_code": "PERMISSION_DENIED",
+            "message": "[INSUFFICIENT_PERMISSIONS] Only owners may modify tables.",
+        }
+        return
     params = [Parameter(p.name, p.value, p.type or "STRING") for p in body.parameters]
     try:
         result = workspace.catalog.execute(body.statement, params)
@@ -89,14 +157,20 @@ def _run(workspace: EmulatorWorkspace, record: StatementRecord, body: ExecuteReq
     except (duckdb.Error, ValueError) as exc:
         record.error = {"error_code": "BAD_REQUEST", "message": str(exc).splitlines()[0]}
         return
-    record.columns = [
-        {"name": c.name, "position": c.position, "type_name": c.type_name, "type_text": c.type_text}
-        for c in result.columns
-    ]
+    record.columns = _columns(result.columns)
     rows = result.rows[: body.row_limit] if body.row_limit else result.rows
-    record.rows, within = _within_bytes(rows, body.byte_limit or INLINE_LIMIT_BYTES)
-    record.truncated = len(rows) < len(result.rows) or (body.byte_limit is not None and not within)
-    if not within and body.byte_limit is None:
+    wire = [[wire_string(v) for v in row] for row in rows]
+    _keep_result(record, wire, len(rows) < len(result.rows), body.byte_limit)
+
+
+def _keep_result(
+    record: StatementRecord, rows: list[list[str | None]], truncated: bool, byte_limit: int | None
+) -> None:
+    """Keep the result as a warehouse does: cut at `byte_limit` (and say so), or abort an INLINE
+    result over 25 MiB when no byte limit was asked for."""
+    record.rows, within = _within_bytes(rows, byte_limit or INLINE_LIMIT_BYTES)
+    record.truncated = truncated or (byte_limit is not None and not within)
+    if not within and byte_limit is None:
         record.rows = []
         record.error = {
             "error_code": "BAD_REQUEST",
@@ -105,16 +179,15 @@ def _run(workspace: EmulatorWorkspace, record: StatementRecord, body: ExecuteReq
         }
 
 
-def _within_bytes(rows: list[tuple[Any, ...]], limit: int) -> tuple[list[list[str | None]], bool]:
-    """Wire rows up to `limit` bytes of JSON (approximately), and whether every row fitted."""
+def _within_bytes(rows: list[list[str | None]], limit: int) -> tuple[list[list[str | None]], bool]:
+    """Rows up to `limit` bytes of JSON (approximately), and whether every row fitted."""
     kept: list[list[str | None]] = []
     size = 0
     for row in rows:
-        wire = [wire_string(v) for v in row]
-        size += sum(4 if v is None else len(v) + 3 for v in wire) + 2
+        size += sum(4 if v is None else len(v) + 3 for v in row) + 2
         if size > limit:
             return kept, False
-        kept.append(wire)
+        kept.append(row)
     return kept, True
 
 
@@ -124,7 +197,7 @@ def _state(workspace: EmulatorWorkspace, record: StatementRecord) -> str:
     if workspace.warehouse_state(workspace.warehouses[record.warehouse_id]) != "RUNNING":
         return "PENDING"
     now = time.time()
-    if now < record.ready_at:
+    if now < record.ready_at or not record.finished:
         return "RUNNING"
     if record.error:
         return "FAILED"
@@ -223,11 +296,11 @@ async def execute_statement(
         body.warehouse_id,
         ready_at=now + workspace.controls.latency_seconds,
     )
-    denied = _permission_error(principal, grants, body.statement)
-    if denied:
-        record.error = {"error_code": "PERMISSION_DENIED", "message": denied}
+    statement = _read_statement(body.statement)
+    if statement is not None:
+        await _run_read(workspace, grants, principal, record, statement, body)
     else:
-        await asyncio.to_thread(_run, workspace, record, body)
+        await asyncio.to_thread(_run_write, workspace, grants, principal, record, body)
     workspace.statements[record.id] = record
     deadline = now + int(wait.group(1))
     while _state(workspace, record) in ("PENDING", "RUNNING") and time.time() < deadline:
@@ -254,7 +327,11 @@ async def get_chunk(
 
 @router.post("/statements/{statement_id}/cancel")
 async def cancel(statement_id: str, principal: Caller, workspace: WorkspaceDep) -> dict[str, Any]:
-    _record(workspace, statement_id).canceled = True
+    record = _record(workspace, statement_id)
+    if _state(workspace, record) in ("PENDING", "RUNNING"):
+        record.canceled = True
+        if record.run is not None:
+            await record.run.cancel()
     return {}
 
 

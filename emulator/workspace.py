@@ -32,6 +32,8 @@ class StatementRecord:
     error: dict[str, str] | None = None
     canceled: bool = False
     truncated: bool = False
+    finished: bool = True
+    run: Any = None  # the local engine's StatementRun while a read is running
 
 
 @dataclass

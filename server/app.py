@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from server.api.error_handlers import register_error_handlers
 from server.api.middleware import RequestContextMiddleware
 from server.api.openapi import install_openapi
-from server.api.routes import health, model_serving, preferences, unity_catalog, user
+from server.api.routes import health, model_serving, preferences, sql, unity_catalog, user
 from server.api.static import mount_client
 from server.bootstrap import Backends, build_backends
 from server.config import Settings
@@ -60,6 +60,7 @@ def create_app(settings: Settings, backends: Backends | None = None) -> FastAPI:
         unity_catalog.router,
         preferences.router,
         model_serving.router,
+        sql.router,
     ):
         app.include_router(router)
     install_openapi(app)

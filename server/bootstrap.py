@@ -10,15 +10,20 @@ from typing import TYPE_CHECKING
 
 from server.adapters.identity.base import IdentityProvider
 from server.adapters.model_serving.base import ModelServer
+from server.adapters.sql.base import SqlEngine
 from server.adapters.unity_catalog.base import CatalogReader
 from server.config import Settings
 from server.db.engine import Database
 from server.db.open import open_database
 from server.db.repositories import InferenceLogRepository, PreferenceRepository
+from server.db.sql_repositories import QueryHistoryRepository, SavedQueryRepository
 from server.observability.telemetry import instrument_engine, instrument_http_client
 from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
+from server.services.saved_queries import SavedQueriesService
+from server.services.sql_statements import SqlStatementsService
+from server.services.statement_results import StatementResults
 from server.services.unity_catalog import ResultLimits, UnityCatalogService
 
 if TYPE_CHECKING:
@@ -39,6 +44,8 @@ class Backends:
     preferences: PreferencesService
     model_serving: ModelServingService
     model_chat: ModelChatService
+    sql_statements: SqlStatementsService
+    saved_queries: SavedQueriesService
     database: Database | None = None
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
@@ -50,6 +57,7 @@ class ModeAdapters:
     identity: IdentityProvider
     catalog: CatalogReader
     models: ModelServer
+    sql: SqlEngine
     uc_timeout_seconds: float
     workspace_client: "WorkspaceClient | None" = None
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
@@ -73,6 +81,7 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
 
     from server.adapters.identity.local import LocalIdentityProvider
     from server.adapters.model_serving.local import LocalModelServer
+    from server.adapters.sql.local import LocalSqlEngine
     from server.adapters.unity_catalog.local import LocalCatalogReader
     from server.local_workspace.catalog import LocalCatalog, open_catalog_connection
     from server.local_workspace.grants import Grants
@@ -86,7 +95,8 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
     stack.callback(conn.close)
     results = ResultTables.open(catalog_dir(settings.local_workspace_dir))
     stack.callback(results.close)
-    reader = LocalCatalogReader(LocalCatalog(conn), grants, results)
+    catalog = LocalCatalog(conn)
+    reader = LocalCatalogReader(catalog, grants, results)
     serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
     http = httpx.AsyncClient()
     stack.push_async_callback(http.aclose)
@@ -97,6 +107,7 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
         ),
         catalog=reader,
         models=LocalModelServer(serving, http),
+        sql=LocalSqlEngine(catalog, grants),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds,
     )
 
@@ -106,6 +117,7 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
 
     from server.adapters.identity.databricks import DatabricksIdentityProvider
     from server.adapters.model_serving.databricks import DatabricksModelServer
+    from server.adapters.sql.databricks import DatabricksSqlEngine
     from server.adapters.unity_catalog.databricks import DatabricksCatalogReader
     from server.adapters.workspace import WorkspaceClients
 
@@ -139,6 +151,7 @@ async def _databricks_adapters(settings: Settings, stack: AsyncExitStack) -> Mod
             settings.serving_max_attempts,
             settings.serving_backoff_base_seconds,
         ),
+        sql=DatabricksSqlEngine(clients, settings.databricks_warehouse_id or ""),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds
         + settings.uc_warehouse_start_timeout_seconds,
         workspace_client=clients.service_principal,
@@ -185,6 +198,9 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
         async def lakebase_check() -> str:
             return await asyncio.to_thread(database.check)
 
+        saved_queries = SavedQueriesService(
+            SavedQueryRepository(database), QueryHistoryRepository(database)
+        )
         yield Backends(
             mode=settings.mode,
             identity=adapters.identity,
@@ -192,6 +208,12 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
             preferences=PreferencesService(PreferenceRepository(database)),
             model_serving=ModelServingService(adapters.models, InferenceLogRepository(database)),
             model_chat=ModelChatService(adapters.models, InferenceLogRepository(database)),
+            sql_statements=SqlStatementsService(
+                adapters.sql,
+                StatementResults(settings.sql_results_max_bytes, settings.sql_results_ttl_seconds),
+                saved_queries.record,
+            ),
+            saved_queries=saved_queries,
             database=database,
             health_checks={
                 **adapters.health_checks,

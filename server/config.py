@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     uc_result_ttl_seconds: float = Field(default=900.0, gt=0)
     uc_result_cache_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     uc_result_row_limit: int = Field(default=1_000_000, ge=1, le=100_000_000)
+    sql_results_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    sql_results_ttl_seconds: float = Field(default=3600.0, gt=0)
 
     database_url: SecretStr | None = None
     pghost: str | None = None

@@ -8,6 +8,8 @@ AppError                      (base: error_code, http_status, message, technical
 ├── InvalidQuery              400 INVALID_QUERY
 ├── InvalidPreference         400 INVALID_PREFERENCE
 ├── PreferenceNotFound        404 PREFERENCE_NOT_FOUND
+├── StatementNotFound         404 STATEMENT_NOT_FOUND
+├── SavedQueryNotFound        404 QUERY_NOT_FOUND
 ├── EndpointNotFound          404 ENDPOINT_NOT_FOUND
 ├── EndpointNotReady          409 ENDPOINT_NOT_READY
 ├── ModelInputInvalid         400 INVALID_MODEL_INPUT
@@ -73,6 +75,18 @@ class PreferenceNotFound(AppError):
     error_code = "PREFERENCE_NOT_FOUND"
     http_status = 404
     default_message = "Preference not found."
+
+
+class StatementNotFound(AppError):
+    error_code = "STATEMENT_NOT_FOUND"
+    http_status = 404
+    default_message = "The statement does not exist or has expired."
+
+
+class SavedQueryNotFound(AppError):
+    error_code = "QUERY_NOT_FOUND"
+    http_status = 404
+    default_message = "Saved query not found."
 
 
 class EndpointNotFound(AppError):

@@ -5,12 +5,16 @@ Only the unit tier uses these; integration and contract tests run the real engin
 """
 
 import asyncio
+import builtins
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from server.adapters.identity.base import User, user_from_headers
+from server.adapters.sql.base import StatementRun
+from server.adapters.sql.text import ReadStatement
 from server.adapters.unity_catalog.base import KeptRows, Rows
 from server.bootstrap import Backends
 from server.errors import (
@@ -32,6 +36,9 @@ from server.models.sql import Parameter
 from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
+from server.services.saved_queries import SavedQueriesService
+from server.services.sql_statements import SqlStatementsService
+from server.services.statement_results import StatementResults
 from server.services.unity_catalog import UnityCatalogService
 
 ALICE = User(user_id="alice@example.com", user_name="alice@example.com", display_name="alice")
@@ -259,6 +266,55 @@ class FakePreferenceStore:
 
 
 @dataclass
+class FakeSqlEngine:
+    """A SQL engine whose every statement fails as an unreachable warehouse does."""
+
+    async def start(
+        self, user: User, statement: ReadStatement, parameters: list[Parameter], row_limit: int
+    ) -> StatementRun:
+        raise DatabaseUnavailable("No SQL engine in the unit tier.")
+
+
+@dataclass
+class FakeSavedQueries:
+    """Saved queries and run history in memory."""
+
+    saved_rows: list[SimpleNamespace] = field(default_factory=list)
+    runs: list[SimpleNamespace] = field(default_factory=list)
+
+    def list(self, user_id: str) -> builtins.list[SimpleNamespace]:
+        return [r for r in self.saved_rows if r.user_id == user_id]
+
+    def save(
+        self, user_id: str, name: str, query_text: str, chart: dict[str, Any] | None
+    ) -> SimpleNamespace:
+        self.saved_rows = [r for r in self.saved_rows if (r.user_id, r.name) != (user_id, name)]
+        now = datetime.now(UTC)
+        row = SimpleNamespace(
+            id=len(self.saved_rows) + 1,
+            user_id=user_id,
+            name=name,
+            query_text=query_text,
+            chart=chart,
+            created_at=now,
+            updated_at=now,
+        )
+        self.saved_rows.append(row)
+        return row
+
+    def delete(self, user_id: str, query_id: int) -> bool:
+        before = len(self.saved_rows)
+        self.saved_rows = [r for r in self.saved_rows if (r.user_id, r.id) != (user_id, query_id)]
+        return len(self.saved_rows) < before
+
+    def add(self, user_id: str, **fields: Any) -> None:
+        self.runs.append(SimpleNamespace(user_id=user_id, **fields))
+
+    def recent(self, user_id: str) -> builtins.list[SimpleNamespace]:
+        return [r for r in reversed(self.runs) if r.user_id == user_id]
+
+
+@dataclass
 class Fakes:
     """Every fake behind one app, to script failures from a test."""
 
@@ -266,6 +322,8 @@ class Fakes:
     models: FakeModelServer = field(default_factory=FakeModelServer)
     inference_log: FakeInferenceLog = field(default_factory=FakeInferenceLog)
     preferences: FakePreferenceStore = field(default_factory=FakePreferenceStore)
+    sql: FakeSqlEngine = field(default_factory=FakeSqlEngine)
+    saved_queries: FakeSavedQueries = field(default_factory=FakeSavedQueries)
     uc_timeout_seconds: float = 1.0
 
     def backends(self) -> Backends:
@@ -277,6 +335,8 @@ class Fakes:
             preferences=PreferencesService(self.preferences),
             model_serving=ModelServingService(self.models, self.inference_log),
             model_chat=ModelChatService(self.models, self.inference_log),
+            sql_statements=SqlStatementsService(self.sql, StatementResults(1 << 20, 60.0)),
+            saved_queries=SavedQueriesService(self.saved_queries, self.saved_queries),
             health_checks={"unity_catalog": self.catalog.check, "model_serving": self.models.check},
         )
 

@@ -16,6 +16,7 @@ export const SECTIONS: readonly SectionEntry[] = [
   { path: "/", label: "Welcome", component: lazy(() => import("./sections/Welcome")) },
   { path: "/unity-catalog", label: "Unity Catalog", component: lazy(() => import("./sections/UnityCatalog")) },
   { path: "/model-serving", label: "Model Serving", component: lazy(() => import("./sections/ModelServing")) },
+  { path: "/sql", label: "SQL editor", component: lazy(() => import("./sections/SqlEditor")) },
   { path: "/chat", label: "Chat", component: lazy(() => import("./sections/Chat")) },
   { path: "/preferences", label: "Preferences", component: lazy(() => import("./sections/Preferences")) },
 ];

@@ -13,6 +13,8 @@ from server.observability.telemetry import annotate_request
 from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
+from server.services.saved_queries import SavedQueriesService
+from server.services.sql_statements import SqlStatementsService
 from server.services.unity_catalog import UnityCatalogService
 
 
@@ -70,3 +72,19 @@ def get_model_chat(backends: BackendsDep) -> ModelChatService:
 
 
 ModelChat = Annotated[ModelChatService, Depends(get_model_chat)]
+
+
+def get_sql_statements(backends: BackendsDep) -> SqlStatementsService:
+    """The SQL statements service."""
+    return backends.sql_statements
+
+
+SqlStatements = Annotated[SqlStatementsService, Depends(get_sql_statements)]
+
+
+def get_saved_queries(backends: BackendsDep) -> SavedQueriesService:
+    """The saved queries and history service."""
+    return backends.saved_queries
+
+
+SavedQueries = Annotated[SavedQueriesService, Depends(get_saved_queries)]

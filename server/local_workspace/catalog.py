@@ -42,6 +42,7 @@ def open_catalog_connection(catalog_dir: Path, read_only: bool) -> duckdb.DuckDB
     for name, path in catalog_files(catalog_dir).items():
         mode = " (READ_ONLY)" if read_only else ""
         conn.execute(f"ATTACH '{path}' AS \"{duck_catalog(name)}\"{mode}")
+    conn.execute("SET GLOBAL explain_output = 'all'")  # the SQL guard reads the bound plan
     if read_only:
         conn.execute("SET enable_external_access = false")
         conn.execute("SET lock_configuration = true")
@@ -58,6 +59,10 @@ class LocalCatalog:
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
             return self._conn.cursor()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own to the catalog, for one statement (close it when done)."""
+        return self._cursor()
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with self._cursor() as cur:

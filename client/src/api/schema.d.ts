@@ -148,6 +148,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sql/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Query History
+         * @description The caller's last 50 statements, newest first.
+         */
+        get: operations["sql_list_query_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sql/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Saved Queries
+         * @description The caller's saved queries.
+         */
+        get: operations["sql_list_saved_queries"];
+        put?: never;
+        /**
+         * Save Query
+         * @description Save a query (name, text, chart settings); a query of the same name is replaced.
+         */
+        post: operations["sql_save_query"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sql/queries/{query_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Saved Query
+         * @description Delete one of the caller's saved queries.
+         */
+        delete: operations["sql_delete_saved_query"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sql/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Execute Statement
+         * @description Run one read-only statement; answers with the first page, or its state if still running.
+         */
+        post: operations["sql_execute_statement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sql/statements/{statement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Statement
+         * @description The caller's statement: state, and the first page once it succeeded.
+         */
+        get: operations["sql_get_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sql/statements/{statement_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Statement
+         * @description Stop the caller's running statement.
+         */
+        post: operations["sql_cancel_statement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sql/statements/{statement_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Statement
+         * @description The whole result as CSV, streamed.
+         */
+        get: operations["sql_export_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sql/statements/{statement_id}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Statement Rows
+         * @description Another page of a finished statement's result (it is not run again).
+         */
+        get: operations["sql_get_statement_rows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/unity-catalog/catalogs": {
         parameters: {
             query?: never;
@@ -327,6 +491,32 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "unavailable";
+        };
+        /**
+         * ChartKind
+         * @enum {string}
+         */
+        ChartKind: "bar" | "line" | "area" | "scatter" | "histogram";
+        /**
+         * ChartSettings
+         * @description How a result is charted: the kind, the x column and the y columns.
+         */
+        ChartSettings: {
+            /**
+             * Bins
+             * @description Histogram buckets
+             * @default 20
+             */
+            bins: number;
+            /** @default bar */
+            kind: components["schemas"]["ChartKind"];
+            /** X Column */
+            x_column?: string | null;
+            /**
+             * Y Columns
+             * @default []
+             */
+            y_columns: string[];
         };
         /** ChatMessage */
         ChatMessage: {
@@ -557,6 +747,28 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** QueryHistoryEntry */
+        QueryHistoryEntry: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error Message */
+            error_message: string | null;
+            /** Execution Time Ms */
+            execution_time_ms: number | null;
+            /** Id */
+            id: number;
+            /** Query Text */
+            query_text: string;
+            /** Row Count */
+            row_count: number | null;
+            /** Statement Id */
+            statement_id: string | null;
+            /** Status */
+            status: string;
+        };
         /**
          * QueryRequest
          * @description One page of a table. Identifiers are validated; filter values are bound, never spliced.
@@ -666,6 +878,178 @@ export interface components {
              */
             status: "ready";
         };
+        /** SavedQuery */
+        SavedQuery: {
+            chart?: components["schemas"]["ChartSettings"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Query Text */
+            query_text: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * SavedQueryCreate
+         * @description Save (or replace, by name) one of the caller's queries.
+         */
+        SavedQueryCreate: {
+            chart?: components["schemas"]["ChartSettings"] | null;
+            /** Name */
+            name: string;
+            /** Query Text */
+            query_text: string;
+        };
+        /** StatementColumn */
+        StatementColumn: {
+            /** Name */
+            name: string;
+            /** Type Name */
+            type_name: string;
+            /** Type Text */
+            type_text: string;
+        };
+        /** StatementError */
+        StatementError: {
+            /** Error Code */
+            error_code: string;
+            /** Message */
+            message: string;
+        };
+        /**
+         * StatementParameter
+         * @description A named parameter: `:name` in the statement; `value` as text (absent = NULL).
+         */
+        StatementParameter: {
+            /** Name */
+            name: string;
+            /**
+             * Type
+             * @default STRING
+             */
+            type: string;
+            /** Value */
+            value?: string | null;
+        };
+        /**
+         * StatementRequest
+         * @description One read-only statement in Databricks SQL.
+         */
+        StatementRequest: {
+            /**
+             * Page Size
+             * @description Rows in the answer
+             * @default 100
+             */
+            page_size: number;
+            /**
+             * Parameters
+             * @default []
+             */
+            parameters: components["schemas"]["StatementParameter"][];
+            /**
+             * Row Limit
+             * @default 10000
+             */
+            row_limit: number;
+            /** Statement */
+            statement: string;
+            /**
+             * Timeout Seconds
+             * @description Cancel after this long
+             * @default 60
+             */
+            timeout_seconds: number;
+            /**
+             * Wait Timeout Seconds
+             * @description Answer after at most this long; a statement still running keeps running
+             * @default 10
+             */
+            wait_timeout_seconds: number;
+        };
+        /**
+         * StatementResult
+         * @description A statement's state and, once it succeeded, its columns and first page of rows.
+         */
+        StatementResult: {
+            /**
+             * Columns
+             * @default []
+             */
+            columns: components["schemas"]["StatementColumn"][];
+            error?: components["schemas"]["StatementError"] | null;
+            /** Execution Time Ms */
+            execution_time_ms?: number | null;
+            /**
+             * Offset
+             * @default 0
+             */
+            offset: number;
+            /**
+             * Row Count
+             * @default 0
+             */
+            row_count: number;
+            /**
+             * Rows
+             * @default []
+             */
+            rows: unknown[][];
+            /** Statement */
+            statement: string;
+            /** Statement Id */
+            statement_id: string;
+            status: components["schemas"]["StatementState"];
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Total Row Count
+             * @default 0
+             */
+            total_row_count: number;
+            /**
+             * Truncated
+             * @default false
+             */
+            truncated: boolean;
+        };
+        /**
+         * StatementRows
+         * @description Another page of a finished statement's rows.
+         */
+        StatementRows: {
+            /** Columns */
+            columns: components["schemas"]["StatementColumn"][];
+            /** Offset */
+            offset: number;
+            /** Row Count */
+            row_count: number;
+            /** Rows */
+            rows: unknown[][];
+            /** Statement Id */
+            statement_id: string;
+            /** Total Row Count */
+            total_row_count: number;
+            /** Truncated */
+            truncated: boolean;
+        };
+        /**
+         * StatementState
+         * @enum {string}
+         */
+        StatementState: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELED";
         /** UserInfo */
         UserInfo: {
             /**
@@ -1458,6 +1842,762 @@ export interface operations {
                 };
             };
             /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_list_query_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryHistoryEntry"][];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_list_saved_queries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQuery"][];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_save_query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedQueryCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQuery"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_delete_saved_query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                query_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: QUERY_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_execute_statement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementResult"];
+                };
+            };
+            /** @description Error codes: INVALID_QUERY */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: CATALOG_PERMISSION_DENIED, PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: TABLE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_get_statement: {
+        parameters: {
+            query?: {
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementResult"];
+                };
+            };
+            /** @description Error codes: INVALID_QUERY */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: STATEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_cancel_statement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementResult"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: STATEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_export_statement: {
+        parameters: {
+            query?: {
+                format?: string;
+            };
+            header?: never;
+            path: {
+                statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result as CSV */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Error codes: INVALID_QUERY */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: STATEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sql_get_statement_rows: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementRows"];
+                };
+            };
+            /** @description Error codes: INVALID_QUERY */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: STATEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
