@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import axe_violations, pretty, screenshot
-from tests.e2e.test_browser import app_url, browser, choose, page  # noqa: F401 (fixtures)
+from tests.e2e.browser import axe_violations, choose, pretty, screenshot
 
 STATEMENT = "SELECT status, count(*) AS n FROM main.samples.orders GROUP BY status ORDER BY status"
 
@@ -16,7 +15,7 @@ def run_with_keyboard(tab: Page, statement: str) -> None:
     tab.keyboard.press("Control+Enter")
 
 
-def test_write_run_chart_save_reload_and_reopen(page: Page) -> None:  # noqa: F811
+def test_write_run_chart_save_reload_and_reopen(page: Page) -> None:
     page.goto("/sql")
     run_with_keyboard(page, STATEMENT)
     expect(page.get_by_text("SUCCEEDED · 4 rows")).to_be_visible(timeout=20_000)
@@ -35,14 +34,14 @@ def test_write_run_chart_save_reload_and_reopen(page: Page) -> None:  # noqa: F8
     expect(page.get_by_label("SQL statement")).to_have_value(STATEMENT)
 
 
-def test_a_refused_statement_shows_its_error(page: Page) -> None:  # noqa: F811
+def test_a_refused_statement_shows_its_error(page: Page) -> None:
     page.goto("/sql")
     run_with_keyboard(page, "DROP TABLE main.samples.orders")
     expect(page.get_by_text("Only read statements are allowed", exact=False)).to_be_visible()
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_sql_page_is_axe_clean(page: Page, theme: str) -> None:  # noqa: F811
+def test_sql_page_is_axe_clean(page: Page, theme: str) -> None:
     if theme == "dark":
         page.request.post(
             "/api/preferences",
