@@ -6,7 +6,7 @@ A route declares its own domain errors with one line, `responses=errors(TableNot
 router for all its routes (`APIRouter(responses=errors(...))`). What follows from the framework is
 added to every route when the document is built: the errors of its dependencies
 (`declare_dependency_errors`, e.g. the caller's identity), 422 when it takes parameters, 413 when it
-takes a body, and 500.
+takes a body (and 400 when that body is not JSON), and 500.
 """
 
 import json
@@ -27,6 +27,7 @@ ErrorKind = type[AppError] | tuple[int, str]
 
 VALIDATION_ERROR = (422, "VALIDATION_ERROR")
 PAYLOAD_TOO_LARGE = (413, "PAYLOAD_TOO_LARGE")
+MALFORMED_BODY = (400, "BAD_REQUEST")
 INTERNAL_ERROR = (500, "INTERNAL_ERROR")
 
 _REQUEST_ID_HEADER = {
@@ -107,7 +108,7 @@ def _framework_errors(route: Any) -> list[ErrorKind]:
     if takes_parameters:
         found.append(VALIDATION_ERROR)
     if route.body_field is not None:
-        found.append(PAYLOAD_TOO_LARGE)
+        found += [PAYLOAD_TOO_LARGE, MALFORMED_BODY]
     return found
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from server.adapters.identity.base import User
+from server.adapters.identity.base import User, result_owner
 from server.adapters.sql.base import SqlEngine, StatementCanceled, StatementRun
 from server.adapters.sql.text import parse_read_statement
 from server.errors import AppError, InvalidQuery
@@ -92,7 +92,7 @@ class SqlStatementsService:
             await self._remember(user.user_id, None, request.statement, "FAILED", exc.message)
             raise
         record = _Statement(str(uuid.uuid4()), user.user_id, request.statement, run)
-        self._results.put(record.statement_id, user.user_id, record)
+        self._results.put(record.statement_id, result_owner(user), record)
         task = asyncio.create_task(self._complete(record, request.timeout_seconds))
         self._running.add(task)
         task.add_done_callback(self._running.discard)
@@ -203,7 +203,7 @@ class SqlStatementsService:
         )
 
     def _record(self, user: User, statement_id: str) -> _Statement:
-        record: _Statement = self._results.get(statement_id, user.user_id)
+        record: _Statement = self._results.get(statement_id, result_owner(user))
         return record
 
     def _finished(self, user: User, statement_id: str) -> tuple[_Statement, StoredResult]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from server.adapters.identity.base import User
+from server.adapters.identity.base import User, result_owner
 from server.adapters.unity_catalog.base import CatalogReader, KeptRows, ResultGone
 from server.errors import DatabaseUnavailable
 from server.models.catalog import TableMeta
@@ -152,12 +152,12 @@ class UnityCatalogService:
     ) -> tuple[Kept[_KeptQuery] | None, bool]:
         """The kept result this request continues, and whether the one it named has expired."""
         if request.query_id is not None:
-            kept = self._results.get(request.query_id, user.user_id)
+            kept = self._results.get(request.query_id, result_owner(user))
             if kept is None:
                 return None, True
             return (kept, False) if kept.key == key else (None, False)
         if request.offset > 0:
-            return self._results.find(user.user_id, key), False
+            return self._results.find(result_owner(user), key), False
         return None, False
 
     async def _open(self, user: User, request: QueryRequest) -> _KeptQuery:
@@ -200,7 +200,7 @@ class UnityCatalogService:
             raise
         # Kept only after the first page is read: a result over the whole budget is released
         # at once, and its next page runs the statement again (and says so).
-        kept = self._results.put(user.user_id, key, fresh, fresh.rows.size_bytes)
+        kept = self._results.put(result_owner(user), key, fresh, fresh.rows.size_bytes)
         return _Page(kept, rows, False, expired)
 
     async def query(self, user: User, request: QueryRequest) -> QueryResult:

@@ -1131,7 +1131,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description Error codes: INVALID_MODEL_INPUT */
+            /** @description Error codes: BAD_REQUEST, INVALID_MODEL_INPUT */
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
@@ -1499,7 +1499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ModelInferenceResponse"];
                 };
             };
-            /** @description Error codes: INVALID_MODEL_INPUT */
+            /** @description Error codes: BAD_REQUEST, INVALID_MODEL_INPUT */
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
@@ -1707,7 +1707,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPreference"];
                 };
             };
-            /** @description Error codes: INVALID_PREFERENCE */
+            /** @description Error codes: BAD_REQUEST, INVALID_PREFERENCE */
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
@@ -1994,6 +1994,17 @@ export interface operations {
                     "application/json": components["schemas"]["SavedQuery"];
                 };
             };
+            /** @description Error codes: BAD_REQUEST */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Error codes: AUTH_REQUIRED */
             401: {
                 headers: {
@@ -2156,7 +2167,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatementResult"];
                 };
             };
-            /** @description Error codes: INVALID_QUERY */
+            /** @description Error codes: BAD_REQUEST, INVALID_QUERY */
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
@@ -2726,7 +2737,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueryResult"];
                 };
             };
-            /** @description Error codes: INVALID_QUERY */
+            /** @description Error codes: BAD_REQUEST, INVALID_QUERY */
             400: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */

@@ -16,6 +16,13 @@ class User:
     access_token: str | None = field(default=None, repr=False)
 
 
+def result_owner(user: User) -> str:
+    """Who a kept statement result belongs to: the user, as themselves (their forwarded token)
+    or as the app's service principal (no token). A result read with one identity's grants is
+    never served to calls made as the other."""
+    return user.user_id if user.access_token else f"{user.user_id} (as the app)"
+
+
 class IdentityProvider(Protocol):
     """Resolves the caller from request headers."""
 
