@@ -5,7 +5,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks import identity_check, lakebase_tokens, uc_paging
+from benchmarks import chat_stream, identity_check, lakebase_tokens, uc_paging
 
 Trial = Callable[[], object]
 
@@ -33,6 +33,7 @@ def main() -> None:
     uc_paging.run(compare)
     lakebase_tokens.run(compare)
     identity_check.run(compare)
+    chat_stream.run()
 
 
 if __name__ == "__main__":

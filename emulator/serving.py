@@ -12,9 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from emulator import scopes
+from emulator import llm_serving, scopes
 from emulator.auth import Caller, principal_names, require_level, require_scope
 from emulator.errors import not_found
+from server.local_workspace.llm_serving import CHAT, COMPLETIONS, EMBEDDINGS, LLM_TASKS
 from server.local_workspace.serving import LocalEndpoint, LocalServing, ScoringInputError
 
 router = APIRouter()
@@ -35,6 +36,16 @@ class ServingControls:
     reject_message: str | None = None
     retry_after_seconds: int | None = None
     invocations: int = 0
+    token_delay_seconds: float = 0.0
+    break_after_chunks: int | None = None
+    completed_streams: int = 0
+    cancelled_streams: int = 0
+
+    def reset(self) -> None:
+        """Back to a healthy, fast endpoint (counters kept)."""
+        self.latency_seconds, self.failure_statuses = 0.0, []
+        self.reject_message, self.retry_after_seconds = None, None
+        self.token_delay_seconds, self.break_after_chunks = 0.0, None
 
 
 def get_serving(request: Request) -> LocalServing:
@@ -68,6 +79,7 @@ def _endpoint_json(endpoint: LocalEndpoint) -> dict[str, Any]:
         "state": {"ready": ready, "config_update": update},
         "config": {"served_entities": [entity]},
         "tags": [],
+        **({"task": endpoint.task} if endpoint.task else {}),
     }
 
 
@@ -150,24 +162,47 @@ def _injected_failure(controls: ServingControls) -> JSONResponse | None:
     return None
 
 
-@router.post(
-    "/serving-endpoints/{name}/invocations", dependencies=[require_scope(scopes.SERVING_QUERY)]
-)
-async def invocations(name: str, request: Request, principal: Caller, serving: ServingDep) -> Any:
+async def _json_body(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
+async def _serve(
+    request: Request, principal: Caller, serving: LocalServing, name: str, openai_route: bool
+) -> Any:
+    """Checks shared by every way of calling an endpoint, then its answer."""
     controls = _controls(request)
     controls.invocations += 1
     endpoint = _find(serving, name)
     require_level(request, principal, "serving-endpoints", name, "CAN_QUERY")
+    # The injected outcome is taken when the request arrives, so a slow request that its client
+    # abandoned cannot consume a failure meant for a later request.
+    failure = _injected_failure(controls)
     if controls.latency_seconds:
         await asyncio.sleep(controls.latency_seconds)
-    failure = _injected_failure(controls)
     if failure is not None:
         return failure
     if endpoint.state not in ("READY", "UPDATING"):
         return JSONResponse(
             {"error_code": "INVALID_STATE", "message": f"Endpoint '{name}' is not ready."}, 409
         )
-    body = await request.json()
+    body = await _json_body(request)
+    if endpoint.task in LLM_TASKS:
+        try:
+            llm_serving.check_body(body, endpoint.task or "", allow_model=openai_route)
+        except llm_serving.LlmRequestError as exc:
+            return JSONResponse({"error_code": "BAD_REQUEST", "message": str(exc)}, 400)
+        return llm_serving.answer(serving, endpoint, body, controls)
+    return await _score(serving, endpoint, body)
+
+
+async def _score(serving: LocalServing, endpoint: LocalEndpoint, body: Any) -> JSONResponse:
+    if not isinstance(body, dict):
+        return JSONResponse(
+            {"error_code": "BAD_REQUEST", "message": "The request body must be a JSON object."}, 400
+        )
     started = time.perf_counter()
     try:
         predictions = await asyncio.to_thread(serving.score, endpoint, body)
@@ -180,3 +215,43 @@ async def invocations(name: str, request: Request, principal: Caller, serving: S
             "x-emulator-ms": f"{(time.perf_counter() - started) * 1000:.1f}",
         },
     )
+
+
+@router.post(
+    "/serving-endpoints/{name}/invocations", dependencies=[require_scope(scopes.SERVING_QUERY)]
+)
+async def invocations(name: str, request: Request, principal: Caller, serving: ServingDep) -> Any:
+    return await _serve(request, principal, serving, name, openai_route=False)
+
+
+_OPENAI_TASKS = {
+    "chat/completions": CHAT,
+    "completions": COMPLETIONS,
+    "embeddings": EMBEDDINGS,
+}
+
+
+@router.post(
+    "/serving-endpoints/{operation:path}", dependencies=[require_scope(scopes.SERVING_QUERY)]
+)
+async def openai_compatible(
+    operation: str, request: Request, principal: Caller, serving: ServingDep
+) -> Any:
+    """OpenAI clients (`base_url={host}/serving-endpoints`) name the endpoint in `model`."""
+    task = _OPENAI_TASKS.get(operation)
+    if task is None:
+        raise not_found(f"No API at /serving-endpoints/{operation}.")
+    body = await _json_body(request)
+    name = body.get("model") if isinstance(body, dict) else None
+    if not isinstance(name, str):
+        return JSONResponse(
+            {"error_code": "BAD_REQUEST", "message": "'model' must name a serving endpoint."}, 400
+        )
+    endpoint = _find(serving, name)
+    if endpoint.task != task:
+        require_level(request, principal, "serving-endpoints", name, "CAN_QUERY")
+        return JSONResponse(
+            {"error_code": "BAD_REQUEST", "message": f"Endpoint '{name}' does not serve {task}."},
+            400,
+        )
+    return await _serve(request, principal, serving, name, openai_route=True)

@@ -14,6 +14,7 @@ from server.config import Settings
 from server.db.engine import Database
 from server.db.open import open_database
 from server.db.repositories import InferenceLogRepository, PreferenceRepository
+from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
@@ -35,6 +36,7 @@ class Backends:
     unity_catalog: UnityCatalogService
     preferences: PreferencesService
     model_serving: ModelServingService
+    model_chat: ModelChatService
     database: Database | None = None
     health_checks: dict[str, HealthCheck] = field(default_factory=dict)
 
@@ -61,6 +63,8 @@ def _log_warm_failure(task: "asyncio.Task[None]") -> None:
 
 
 async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdapters:
+    import httpx
+
     from server.adapters.identity.local import LocalIdentityProvider
     from server.adapters.model_serving.local import LocalModelServer
     from server.adapters.unity_catalog.local import LocalCatalogReader
@@ -75,6 +79,8 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
     stack.callback(conn.close)
     reader = LocalCatalogReader(LocalCatalog(conn), grants)
     serving = LocalServing(settings.serving_config_file, settings.local_workspace_dir)
+    http = httpx.AsyncClient()
+    stack.push_async_callback(http.aclose)
     warming = asyncio.create_task(asyncio.to_thread(serving.warm))
     _background.add(warming)
     warming.add_done_callback(_log_warm_failure)
@@ -83,7 +89,7 @@ async def _local_adapters(settings: Settings, stack: AsyncExitStack) -> ModeAdap
             settings.dev_user_email, settings.dev_user_name, grants.groups_of
         ),
         catalog=reader,
-        models=LocalModelServer(serving),
+        models=LocalModelServer(serving, http),
         uc_timeout_seconds=settings.uc_statement_timeout_seconds,
     )
 
@@ -165,6 +171,7 @@ async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
             unity_catalog=UnityCatalogService(adapters.catalog, adapters.uc_timeout_seconds),
             preferences=PreferencesService(PreferenceRepository(database)),
             model_serving=ModelServingService(adapters.models, InferenceLogRepository(database)),
+            model_chat=ModelChatService(adapters.models, InferenceLogRepository(database)),
             database=database,
             health_checks={
                 **adapters.health_checks,

@@ -29,6 +29,7 @@ from server.models.model_serving import (
 )
 from server.models.preferences import UserPreference
 from server.models.sql import Parameter
+from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
@@ -246,6 +247,7 @@ class Fakes:
             unity_catalog=UnityCatalogService(self.catalog, self.uc_timeout_seconds),
             preferences=PreferencesService(self.preferences),
             model_serving=ModelServingService(self.models, self.inference_log),
+            model_chat=ModelChatService(self.models, self.inference_log),
             health_checks={"unity_catalog": self.catalog.check, "model_serving": self.models.check},
         )
 

@@ -10,11 +10,13 @@ const Welcome = lazy(() => import("./sections/Welcome"));
 const UnityCatalog = lazy(() => import("./sections/UnityCatalog"));
 const ModelServing = lazy(() => import("./sections/ModelServing"));
 const Preferences = lazy(() => import("./sections/Preferences"));
+const Chat = lazy(() => import("./sections/Chat"));
 
 const VIEWS = {
   "/": Welcome,
   "/unity-catalog": UnityCatalog,
   "/model-serving": ModelServing,
+  "/chat": Chat,
   "/preferences": Preferences,
 } as const;
 

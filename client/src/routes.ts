@@ -5,6 +5,7 @@ export const SECTIONS = [
   { path: "/", label: "Welcome" },
   { path: "/unity-catalog", label: "Unity Catalog" },
   { path: "/model-serving", label: "Model Serving" },
+  { path: "/chat", label: "Chat" },
   { path: "/preferences", label: "Preferences" },
 ] as const;
 

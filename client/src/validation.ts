@@ -67,3 +67,15 @@ export function exampleRecord(schema: Record<string, unknown> | null | undefined
   }
   return example;
 }
+
+const TASK_EXAMPLES: Record<string, unknown> = {
+  "llm/v1/chat": { messages: [{ role: "user", content: "How do I deploy this app?" }], max_tokens: 128 },
+  "llm/v1/completions": { prompt: "Deploying the bundle", max_tokens: 64 },
+  "llm/v1/embeddings": { input: ["first text", "second text"] },
+};
+
+/** A starting body for an endpoint: its task's request format, or a record from its schema. */
+export function exampleInput(task: string | null | undefined, schema: Record<string, unknown> | null | undefined): unknown {
+  if (task) return TASK_EXAMPLES[task] ?? {};
+  return exampleRecord(schema);
+}

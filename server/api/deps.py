@@ -9,6 +9,7 @@ from server.api.openapi import declare_dependency_errors
 from server.bootstrap import Backends
 from server.errors import AuthRequired, ServiceUnavailable
 from server.observability.context import user_id_var
+from server.services.model_chat import ModelChatService
 from server.services.model_serving import ModelServingService
 from server.services.preferences import PreferencesService
 from server.services.unity_catalog import UnityCatalogService
@@ -59,3 +60,11 @@ def get_model_serving(backends: BackendsDep) -> ModelServingService:
 
 
 ModelServing = Annotated[ModelServingService, Depends(get_model_serving)]
+
+
+def get_model_chat(backends: BackendsDep) -> ModelChatService:
+    """The chat service."""
+    return backends.model_chat
+
+
+ModelChat = Annotated[ModelChatService, Depends(get_model_chat)]

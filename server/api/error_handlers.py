@@ -33,16 +33,37 @@ def error_response(
     retry_after: int | None = None,
 ) -> JSONResponse:
     """Build an envelope response: error_code, message, technical_details (+ retry_after)."""
+    body = envelope(error_code, message, technical_details, retry_after)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def envelope(
+    error_code: str,
+    message: str,
+    technical_details: dict[str, Any] | None = None,
+    retry_after: int | None = None,
+) -> dict[str, Any]:
+    """The error envelope body."""
     body: dict[str, Any] = {
         "error_code": error_code,
         "message": message,
         "technical_details": {**(technical_details or {}), "request_id": current_request_id()},
     }
-    headers = {}
     if retry_after is not None:
         body["retry_after"] = retry_after
-        headers["Retry-After"] = str(retry_after)
-    return JSONResponse(body, status_code=status, headers=headers)
+    return body
+
+
+def app_error_envelope(exc: AppError) -> dict[str, Any]:
+    """The envelope of a domain error, logged like `handle_app_error` does (for streams, where
+    the error arrives after the response has started)."""
+    logger.error(
+        exc.message,
+        extra={"error_type": exc.error_code, "technical_details": exc.technical_details},
+    )
+    retry_after = exc.retry_after if isinstance(exc, ServiceUnavailable) else None
+    return envelope(exc.error_code, exc.message, exc.technical_details, retry_after)
 
 
 async def handle_app_error(request: Request, exc: Exception) -> JSONResponse:

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SKLEARN_REQUIREMENT = "scikit-learn==1.9.1"
 TICKET_TEMPLATES = {
     "billing": [
@@ -122,3 +123,12 @@ def train_models(workspace: Path, catalog_dir: Path) -> None:
     models.mkdir(parents=True, exist_ok=True)
     train_taxi_fare(catalog_dir / "samples.duckdb", models / "taxi_fare")
     train_ticket_classifier(models / "ticket_classifier")
+    train_docs_models(models / "docs_llm")
+
+
+def train_docs_models(target: Path) -> None:
+    """The local chat/completions assistant and the embedder, from the docs this project ships."""
+    from server.local_workspace.llm_models import train_llm_models
+
+    files = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+    train_llm_models(files, PROJECT_ROOT, target)

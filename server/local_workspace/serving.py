@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from server.local_workspace.llm_serving import LocalLlm
 from server.models.model_serving import SCORING_FORMATS
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ class LocalEndpoint:
     state: EndpointState
     description: str
     created_at_ms: int
+    task: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str | None = None
+    openai_api_key_env: str | None = None
 
 
 def _frame(body: dict[str, Any]) -> "pd.DataFrame":
@@ -92,6 +97,7 @@ class LocalServing:
         self._models: dict[str, Any] = {}
         self._signature_schemas: dict[tuple[Path, float], dict[str, Any] | None] = {}
         self._lock = threading.Lock()
+        self.llm = LocalLlm()
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
     def endpoints(self) -> list[LocalEndpoint]:
@@ -103,10 +109,14 @@ class LocalServing:
                 name=e["name"],
                 model_name=e.get("model_name", e["name"]),
                 model_version=str(e.get("model_version", "1")),
-                model_path=self._workspace / e["model_path"],
+                model_path=self._workspace / e.get("model_path", ""),
                 state=e.get("state", "READY"),
                 description=e.get("description", ""),
                 created_at_ms=created,
+                task=e.get("task"),
+                openai_base_url=e.get("openai_base_url"),
+                openai_model=e.get("openai_model"),
+                openai_api_key_env=e.get("openai_api_key_env"),
             )
             for e in data.get("endpoints", [])
         ]
@@ -155,7 +165,9 @@ class LocalServing:
     def warm(self) -> None:
         """Load every READY endpoint's model now, so the first invocation is not the slow one."""
         for endpoint in self.endpoints():
-            if endpoint.state == "READY" and (endpoint.model_path / "MLmodel").exists():
+            if endpoint.task is not None:
+                self.llm.warm(endpoint.model_path, endpoint.task)
+            elif endpoint.state == "READY" and (endpoint.model_path / "MLmodel").exists():
                 self._model(endpoint)
 
     def score(self, endpoint: LocalEndpoint, body: dict[str, Any]) -> list[Any]:

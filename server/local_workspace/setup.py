@@ -26,8 +26,12 @@ def ensure_models(workspace: Path, force: bool = False) -> None:
     from server.local_workspace.model_training import train_models
 
     ensure_catalogs(workspace)
-    built = all(
-        (workspace / "models" / m / "MLmodel").exists() for m in ("taxi_fare", "ticket_classifier")
+    from server.local_workspace.llm_models import ASSISTANT_FILE
+
+    models = workspace / "models"
+    built = (
+        all((models / m / "MLmodel").exists() for m in ("taxi_fare", "ticket_classifier"))
+        and (models / "docs_llm" / ASSISTANT_FILE).exists()
     )
     if force or not built:
         logger.info("training local serving models", extra={"path": str(workspace / "models")})

@@ -65,6 +65,9 @@ class InferenceLogEntry(BaseModel):
     error_message: str | None
     created_at: datetime
     completed_at: datetime | None
+    time_to_first_token_ms: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
 
     model_config = {"from_attributes": True}
 
@@ -83,3 +86,6 @@ class InferenceRecord:
     error_message: str | None = None
     execution_time_ms: float = 0.0
     completed_at: datetime | None = None
+    time_to_first_token_ms: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None

@@ -29,6 +29,22 @@ def _records_from_format(kind: str, value: Any) -> list[Any]:
     raise ModelInputInvalid(f"{kind} must be a list of records.")
 
 
+LLM_FIELDS = ("messages", "prompt", "input")
+
+
+def refuse_llm_body(inputs: Any) -> None:
+    """A chat/completions/embeddings body sent to a tabular endpoint names the format it needs."""
+    found = [k for k in LLM_FIELDS if isinstance(inputs, dict) and k in inputs]
+    if found:
+        raise ModelInputInvalid(
+            f"This endpoint is a tabular model (MLflow scoring) and does not take '{found[0]}': "
+            "send one record, a list of records, or one of dataframe_split, dataframe_records, "
+            "instances, inputs.",
+            validation_error=f"unexpected field '{found[0]}'",
+            expected_format="records or an MLflow scoring format",
+        )
+
+
 def to_records(inputs: Any) -> list[Any]:
     """The records in `inputs`: a plain record, a list of records, or one serving format."""
     if isinstance(inputs, dict):

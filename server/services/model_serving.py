@@ -21,7 +21,8 @@ from server.models.model_serving import (
     ModelInferenceResponse,
 )
 from server.observability.context import current_request_id
-from server.services.model_input import to_records, validate_records
+from server.services.llm_input import endpoint_body
+from server.services.model_input import refuse_llm_body, to_records, validate_records
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,47 @@ class InferenceLog(Protocol):
     def recent(self, user_id: str, limit: int) -> list[InferenceLogEntry]:
         """The user's most recent records, newest first."""
         ...
+
+
+async def ready_endpoint(server: ModelServer, user: User, name: str) -> ModelEndpoint:
+    """The endpoint, or EndpointNotReady when it is not READY."""
+    endpoint = await server.endpoint(user, name)
+    if endpoint.state != EndpointState.READY:
+        raise EndpointNotReady(
+            f"Endpoint {endpoint.endpoint_name!r} is {endpoint.state.value}, not READY.",
+            endpoint_name=endpoint.endpoint_name,
+            state=endpoint.state.value,
+        )
+    return endpoint
+
+
+async def write_inference_log(logs: InferenceLog, record: InferenceRecord) -> None:
+    """One inference log row; a database outage must not turn a prediction into an error."""
+    logger.info(
+        "model invocation",
+        extra={
+            "endpoint_name": record.endpoint_name,
+            "status": record.status.value,
+            "duration_ms": record.execution_time_ms,
+            "time_to_first_token_ms": record.time_to_first_token_ms,
+            "completion_tokens": record.completion_tokens,
+        },
+    )
+    try:
+        await asyncio.to_thread(logs.add, record)
+    except DatabaseUnavailable:
+        logger.error(
+            "inference log not written: database unavailable",
+            extra={"endpoint_name": record.endpoint_name},
+        )
+
+
+def record_usage(record: InferenceRecord, answer: Any) -> None:
+    """Copy prompt_tokens and completion_tokens from an LLM answer's `usage`, when it has one."""
+    usage = answer.get("usage") if isinstance(answer, dict) else None
+    if isinstance(usage, dict):
+        record.prompt_tokens = usage.get("prompt_tokens")
+        record.completion_tokens = usage.get("completion_tokens")
 
 
 class ModelServingService:
@@ -54,13 +96,13 @@ class ModelServingService:
         return await self._server.endpoint(user, name)
 
     async def _predict(self, user: User, request: InvokeRequest) -> Any:
-        endpoint = await self._server.endpoint(user, request.endpoint_name)
-        if endpoint.state != EndpointState.READY:
-            raise EndpointNotReady(
-                f"Endpoint {endpoint.endpoint_name!r} is {endpoint.state.value}, not READY.",
-                endpoint_name=endpoint.endpoint_name,
-                state=endpoint.state.value,
+        endpoint = await ready_endpoint(self._server, user, request.endpoint_name)
+        if endpoint.task is not None:
+            body = endpoint_body(request.inputs, endpoint.task)
+            return await self._server.invoke(
+                user, request.endpoint_name, body, request.timeout_seconds
             )
+        refuse_llm_body(request.inputs)
         records = to_records(request.inputs)
         validate_records(records, endpoint.input_schema)
         return await self._server.invoke(
@@ -82,6 +124,7 @@ class ModelServingService:
                 self._predict(user, request), request.timeout_seconds
             )
             record.status = InferenceStatus.SUCCESS
+            record_usage(record, record.predictions)
         except (TimeoutError, ModelTimeout) as exc:
             record.status = InferenceStatus.TIMEOUT
             record.error_message = f"No answer within {request.timeout_seconds} s."
@@ -100,7 +143,7 @@ class ModelServingService:
         finally:
             record.execution_time_ms = round((time.perf_counter() - started) * 1000, 2)
             record.completed_at = datetime.now(UTC)
-            await self._write_log(record)
+            await write_inference_log(self._logs, record)
         return ModelInferenceResponse(
             request_id=record.request_id,
             endpoint_name=request.endpoint_name,
@@ -109,24 +152,6 @@ class ModelServingService:
             execution_time_ms=record.execution_time_ms,
             completed_at=record.completed_at,
         )
-
-    async def _write_log(self, record: InferenceRecord) -> None:
-        """One inference log row; a database outage must not turn a prediction into an error."""
-        logger.info(
-            "model invocation",
-            extra={
-                "endpoint_name": record.endpoint_name,
-                "status": record.status.value,
-                "duration_ms": record.execution_time_ms,
-            },
-        )
-        try:
-            await asyncio.to_thread(self._logs.add, record)
-        except DatabaseUnavailable:
-            logger.error(
-                "inference log not written: database unavailable",
-                extra={"endpoint_name": record.endpoint_name},
-            )
 
     async def history(self, user: User, limit: int) -> list[InferenceLogEntry]:
         """The caller's most recent invocations."""

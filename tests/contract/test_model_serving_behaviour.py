@@ -28,6 +28,9 @@ def test_endpoints_with_states(mode_client: ModeClient) -> None:
         "taxi-fare-regressor": "READY",
         "ticket-classifier": "READY",
         "churn-scorer": "UPDATING",
+        "docs-assistant": "READY",
+        "docs-completions": "READY",
+        "docs-embeddings": "READY",
     }
 
 

@@ -55,5 +55,5 @@ def test_concurrent_replicas_migrate_once(machine_postgres_url: str) -> None:
     engine = create_engine(machine_postgres_url)
     with engine.connect() as conn:
         versions = conn.exec_driver_sql("SELECT version_num FROM app.alembic_version").fetchall()
-    assert versions == [("002",)]
+    assert versions == [("003",)]
     engine.dispose()

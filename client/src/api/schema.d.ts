@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/model-serving/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat
+         * @description Chat with a chat endpoint, streamed as server-sent events (default) or whole.
+         */
+        post: operations["model_serving_chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/model-serving/endpoints": {
         parameters: {
             query?: never;
@@ -307,6 +327,40 @@ export interface components {
              */
             status: "ok" | "unavailable";
         };
+        /** ChatMessage */
+        ChatMessage: {
+            /** Content */
+            content: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "system" | "user" | "assistant" | "tool";
+        };
+        /**
+         * ChatRequest
+         * @description POST /api/model-serving/chat.
+         */
+        ChatRequest: {
+            /** Endpoint Name */
+            endpoint_name: string;
+            /** Max Tokens */
+            max_tokens?: number | null;
+            /** Messages */
+            messages: components["schemas"]["ChatMessage"][];
+            /**
+             * Stream
+             * @default true
+             */
+            stream: boolean;
+            /** Temperature */
+            temperature?: number | null;
+            /**
+             * Timeout Seconds
+             * @default 60
+             */
+            timeout_seconds: number;
+        };
         /** ColumnDefinition */
         ColumnDefinition: {
             /** Comment */
@@ -388,6 +442,8 @@ export interface components {
         InferenceLogEntry: {
             /** Completed At */
             completed_at: string | null;
+            /** Completion Tokens */
+            completion_tokens?: number | null;
             /**
              * Created At
              * Format: date-time
@@ -403,9 +459,13 @@ export interface components {
             inputs: unknown;
             /** Predictions */
             predictions: unknown | null;
+            /** Prompt Tokens */
+            prompt_tokens?: number | null;
             /** Request Id */
             request_id: string;
             status: components["schemas"]["InferenceStatus"];
+            /** Time To First Token Ms */
+            time_to_first_token_ms?: number | null;
         };
         /**
          * InferenceStatus
@@ -633,6 +693,147 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    model_serving_chat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description `stream: true`: text/event-stream of OpenAI-compatible chat.completion.chunk objects ending with `data: [DONE]` (a later failure is `event: error` with the error envelope); `stream: false`: one OpenAI-compatible chat completion. */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Error codes: INVALID_MODEL_INPUT */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: ENDPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: ENDPOINT_NOT_READY */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: VALIDATION_ERROR */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: MODEL_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error codes: MODEL_TIMEOUT */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-ID when well-formed); quote it when reporting a problem. */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     model_serving_list_endpoints: {
         parameters: {
             query?: never;

@@ -7,9 +7,18 @@ import { Field } from "../components/Field";
 import { JsonEditor } from "../components/JsonEditor";
 import { LabeledSelect } from "../components/LabeledSelect";
 import { Section } from "../components/Section";
-import { exampleRecord, validateInput } from "../validation";
+import { exampleInput, validateInput } from "../validation";
 
 type Endpoint = Schemas["ModelEndpoint"];
+
+function jsonProblem(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (error) {
+    return `Not valid JSON: ${(error as Error).message}`;
+  }
+}
 
 function History({ rows }: { rows: Schemas["InferenceLogEntry"][] }) {
   if (rows.length === 0) return <Empty description="No invocations yet. Choose an endpoint and invoke it." />;
@@ -57,7 +66,7 @@ export default function ModelServing() {
     call(api.GET("/api/model-serving/endpoints/{name}", { params: { path: { name } } }))
       .then((endpoint) => {
         setSelected(endpoint);
-        setInput(JSON.stringify(exampleRecord(endpoint.input_schema), null, 2));
+        setInput(JSON.stringify(exampleInput(endpoint.task, endpoint.input_schema), null, 2));
       })
       .catch(setError);
   };
@@ -68,7 +77,7 @@ export default function ModelServing() {
 
   const invoke = () => {
     if (!selected) return;
-    const problem = validateInput(input, selected.input_schema);
+    const problem = selected.task ? jsonProblem(input) : validateInput(input, selected.input_schema);
     setInputError(problem);
     if (problem || timeoutError) return;
     setBusy(true);
@@ -118,7 +127,11 @@ export default function ModelServing() {
           <JsonEditor
             id="serving-input"
             label="Input (JSON)"
-            hint="One record, a list of records, or dataframe_split / dataframe_records / instances / inputs."
+            hint={
+              selected.task
+                ? `The endpoint's own ${selected.task} request body, sent as is (streamed chat: the Chat section).`
+                : "One record, a list of records, or dataframe_split / dataframe_records / instances / inputs."
+            }
             rows={8}
             value={input}
             invalid={Boolean(inputError)}

@@ -1,5 +1,6 @@
 """The Model Serving port."""
 
+from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
 from server.adapters.identity.base import User
@@ -20,7 +21,16 @@ class ModelServer(Protocol):
     async def invoke(
         self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
     ) -> Any:
-        """Predictions for a `dataframe_records` body, within `timeout_seconds` (retries included)."""
+        """The endpoint's answer to `body` within `timeout_seconds` (retries included): the
+        predictions of a tabular model, or the whole response of any other endpoint."""
+        ...
+
+    def stream(
+        self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
+    ) -> AsyncIterator[dict[str, Any]]:
+        """The OpenAI-compatible chunks of a streaming chat or completions call. Errors before the
+        first chunk are domain errors (retryable ones retried first); closing the iterator early
+        cancels the call."""
         ...
 
     async def check(self) -> str:

@@ -9,7 +9,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,15 +27,19 @@ from databricks.sdk.service.serving import (
 )
 
 from server.adapters.identity.base import User
-from server.adapters.sdk_errors import Where, call_sdk, error_table, explain_refusal
+from server.adapters.model_serving.chat_stream import (
+    StreamTarget,
+    retry_pause,
+    stream_chunks,
+    upstream_error,
+)
+from server.adapters.sdk_errors import Where, call_sdk, error_table
 from server.adapters.workspace import WorkspaceClients
 from server.errors import (
     AppError,
     EndpointNotFound,
-    ModelInputInvalid,
     ModelTimeout,
     ModelUnavailable,
-    PermissionDenied,
 )
 from server.models.model_serving import EndpointState, ModelEndpoint
 
@@ -185,7 +189,8 @@ class DatabricksModelServer:
         """One endpoint, with its input schema from /openapi or `{name}.schema.json`."""
         w = self._client(user)
         found = await self._call(lambda: w.serving_endpoints.get(name), name)
-        schema = await asyncio.to_thread(self._schema, w, name)
+        # LLM endpoints (a `task`) take their task's body, not records: no record schema to fetch.
+        schema = None if found.task else await asyncio.to_thread(self._schema, w, name)
         return _view(found, self._clients.host, schema)
 
     async def invoke(
@@ -242,23 +247,24 @@ class DatabricksModelServer:
                 payload.get("predictions", payload) if isinstance(payload, dict) else payload
             )
         if response.status_code in RETRYABLE_STATUS:
-            header = response.headers.get("retry-after", "")
             return Retryable(
-                float(header) if header.replace(".", "", 1).isdigit() else 0.0,
+                retry_pause(response),
                 f"HTTP {response.status_code}: {_endpoint_message(response)}",
             )
-        raise self._client_error(response, name)
+        raise upstream_error(response.status_code, _endpoint_message(response), name)
 
-    @staticmethod
-    def _client_error(response: httpx.Response, name: str) -> AppError:
-        message = _endpoint_message(response)
-        if response.status_code == 404:
-            return EndpointNotFound(f"No serving endpoint named {name!r}.", endpoint_name=name)
-        if response.status_code in (401, 403):
-            return PermissionDenied(explain_refusal(message), endpoint_name=name)
-        return ModelInputInvalid(
-            message, validation_error=message, endpoint_status=response.status_code
-        )
+    def stream(
+        self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Chunks of `POST /serving-endpoints/{name}/invocations` with `stream: true`."""
+        w = self._client(user)
+
+        async def headers() -> dict[str, str]:
+            return await self._call(w.config.authenticate, name)
+
+        url = f"{self._clients.host}/serving-endpoints/{name}/invocations"
+        target = StreamTarget(name, url, headers, self._max_attempts, self._backoff)
+        return stream_chunks(self._http, target, body, timeout_seconds)
 
     async def check(self) -> str:
         """Readiness: the serving endpoints list answers."""

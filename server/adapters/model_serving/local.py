@@ -1,11 +1,24 @@
 """Local Model Serving: endpoints from the config file, scored in-process by MLflow pyfunc."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
+
 from server.adapters.identity.base import User
+from server.adapters.model_serving import openai_compatible
 from server.errors import EndpointNotFound, ModelInputInvalid
+from server.local_workspace.llm_serving import (
+    CHAT,
+    EMBEDDINGS,
+    LLM_TASKS,
+    completion_response,
+    embeddings_response,
+    generate,
+    response_chunks,
+)
 from server.local_workspace.serving import LocalEndpoint, LocalServing, ScoringInputError
 from server.models.model_serving import EndpointState, ModelEndpoint
 
@@ -27,6 +40,7 @@ def local_endpoint_view(endpoint: LocalEndpoint, schema: dict[str, Any] | None) 
                 {"entity_name": endpoint.model_name, "entity_version": endpoint.model_version}
             ]
         },
+        task=endpoint.task,
         description=endpoint.description,
         input_schema=schema,
     )
@@ -35,8 +49,9 @@ def local_endpoint_view(endpoint: LocalEndpoint, schema: dict[str, Any] | None) 
 class LocalModelServer:
     """Scores in a worker thread; a model rejecting its input is INVALID_MODEL_INPUT."""
 
-    def __init__(self, serving: LocalServing) -> None:
+    def __init__(self, serving: LocalServing, http: httpx.AsyncClient) -> None:
         self._serving = serving
+        self._http = http
 
     def _find(self, name: str) -> LocalEndpoint:
         endpoint = self._serving.endpoint(name)
@@ -60,10 +75,47 @@ class LocalModelServer:
     ) -> Any:
         """Score in-process (the service bounds the time)."""
         endpoint = await asyncio.to_thread(self._find, name)
+        if endpoint.task in LLM_TASKS:
+            return await self._llm_answer(endpoint, body, timeout_seconds)
         try:
             return await asyncio.to_thread(self._serving.score, endpoint, body)
         except ScoringInputError as exc:
             raise ModelInputInvalid(str(exc), validation_error=str(exc)) from exc
+
+    async def _llm_answer(
+        self, endpoint: LocalEndpoint, body: dict[str, Any], timeout_seconds: float
+    ) -> Any:
+        if endpoint.openai_base_url:
+            return await openai_compatible.post(self._http, endpoint, body, timeout_seconds)
+        llm, task = self._serving.llm, endpoint.task or CHAT
+        if task == EMBEDDINGS:
+            embedder = await asyncio.to_thread(llm.embedder, endpoint.model_path)
+            return await asyncio.to_thread(embeddings_response, embedder, body, endpoint.model_name)
+        assistant = await asyncio.to_thread(llm.assistant, endpoint.model_path)
+        generations = await asyncio.to_thread(generate, assistant, body, task)
+        return completion_response(generations, task, endpoint.model_name)
+
+    def stream(
+        self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Chunks from the built-in assistant, or from the configured OpenAI-compatible server."""
+        return self._stream(name, body, timeout_seconds)
+
+    async def _stream(
+        self, name: str, body: dict[str, Any], timeout_seconds: float
+    ) -> AsyncIterator[dict[str, Any]]:
+        endpoint = await asyncio.to_thread(self._find, name)
+        if endpoint.openai_base_url:
+            upstream = openai_compatible.stream(self._http, endpoint, body, timeout_seconds, 3)
+            async for chunk in upstream:
+                yield chunk
+            return
+        task = endpoint.task or CHAT
+        assistant = await asyncio.to_thread(self._serving.llm.assistant, endpoint.model_path)
+        generations = await asyncio.to_thread(generate, assistant, body, task)
+        for chunk in response_chunks(generations, task, endpoint.model_name):
+            yield chunk
+            await asyncio.sleep(0)
 
     async def check(self) -> str:
         """Readiness: the config file parses."""

@@ -1,11 +1,13 @@
 """Model Serving routes: endpoints, one endpoint with its input schema, invoke, history."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse, StreamingResponse
 
-from server.api.deps import CurrentUser, ModelServing
+from server.api.deps import CurrentUser, ModelChat, ModelServing
 from server.api.openapi import errors
+from server.api.sse import event_stream
 from server.errors import (
     DatabaseUnavailable,
     EndpointNotFound,
@@ -15,6 +17,7 @@ from server.errors import (
     ModelUnavailable,
     PermissionDenied,
 )
+from server.models.llm import ChatRequest
 from server.models.model_serving import (
     InferenceLogEntry,
     InvokeRequest,
@@ -53,6 +56,30 @@ async def invoke_model(
 ) -> ModelInferenceResponse:
     """Validate the input against the endpoint's schema, then invoke it within the timeout."""
     return await serving.invoke(user, request)
+
+
+_CHAT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "`stream: true`: text/event-stream of OpenAI-compatible chat.completion.chunk "
+        "objects ending with `data: [DONE]` (a later failure is `event: error` with the error "
+        "envelope); `stream: false`: one OpenAI-compatible chat completion.",
+        "content": {
+            "text/event-stream": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object", "additionalProperties": True}},
+        },
+    },
+    **errors(*ENDPOINT_ERRORS, EndpointNotFound, EndpointNotReady, ModelInputInvalid, ModelTimeout),
+}
+
+
+@router.post("/chat", response_model=None, responses=_CHAT_RESPONSES)
+async def chat(
+    user: CurrentUser, chat_service: ModelChat, request: ChatRequest
+) -> StreamingResponse | JSONResponse:
+    """Chat with a chat endpoint, streamed as server-sent events (default) or whole."""
+    if not request.stream:
+        return JSONResponse(await chat_service.complete(user, request))
+    return event_stream(await chat_service.open_stream(user, request))
 
 
 @router.get("/history", responses=errors(DatabaseUnavailable))

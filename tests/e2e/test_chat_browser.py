@@ -1,0 +1,108 @@
+"""The Chat section in real Chromium: a streamed conversation by keyboard only, stop, the
+conversation kept across navigation, and axe in both themes."""
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+
+from tests.conftest import require_component
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, chromium_available, pretty
+from tests.e2e.server_process import running_server
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with running_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    require_component(chromium_available(), "Chromium", "apt-get install chromium")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser, app_url: str) -> Iterator[Page]:
+    """A page acting as a user of its own."""
+    context = browser.new_context(
+        base_url=app_url,
+        viewport={"width": 1280, "height": 900},
+        extra_http_headers={"X-Forwarded-Email": f"chat-{uuid.uuid4().hex[:8]}@example.com"},
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def _tab_to(page: Page, selector: str, limit: int = 30) -> None:
+    target = page.locator(selector)
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} is not reachable by Tab")
+
+
+def _pick_endpoint_by_keyboard(page: Page) -> None:
+    _tab_to(page, "#chat-endpoint")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("combobox", name="Chat endpoint")).to_contain_text("docs-assistant")
+
+
+def test_a_conversation_streams_in_by_keyboard(page: Page) -> None:
+    page.goto("/chat")
+    expect(page.get_by_role("heading", name="Chat", level=1)).to_be_visible()
+    _pick_endpoint_by_keyboard(page)
+    _tab_to(page, "#chat-message")
+    page.keyboard.type("How does the app get a Lakebase token?")
+    page.keyboard.press("Enter")
+    log = page.get_by_role("log", name="Conversation")
+    expect(log).to_contain_text("How does the app get a Lakebase token?")
+    expect(log).to_contain_text("From ", timeout=20_000)
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()  # empty draft
+    page.get_by_role("link", name="Welcome").click()
+    page.get_by_role("link", name="Chat").click()
+    expect(page.get_by_role("log", name="Conversation")).to_contain_text("From ")
+
+
+def test_stop_cancels_the_answer(page: Page) -> None:
+    held: list[Route] = []
+    page.route("**/api/model-serving/chat", lambda route: held.append(route))
+    page.goto("/chat")
+    _pick_endpoint_by_keyboard(page)
+    page.get_by_label("Your message").fill("Tell me about grants")
+    page.get_by_role("button", name="Send").click()
+    stop = page.get_by_role("button", name="Stop")
+    expect(stop).to_be_enabled()
+    stop.focus()
+    page.keyboard.press("Enter")
+    expect(stop).to_be_disabled()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert len(held) == 1
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_chat_is_axe_clean(page: Page, theme: str) -> None:
+    page.request.post(
+        "/api/preferences",
+        data={"preference_key": "theme", "preference_value": {"mode": theme}},
+    )
+    page.goto("/chat")
+    expect(page.locator("html")).to_have_attribute("data-theme", theme)
+    _pick_endpoint_by_keyboard(page)
+    page.get_by_label("Your message").fill("Where are the local grants?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("log", name="Conversation")).to_contain_text("From ", timeout=20_000)
+    violations = axe_violations(page)
+    assert not violations, pretty(violations)
