@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.conftest import ModeClient
 
@@ -158,3 +159,17 @@ def test_cancel_stops_a_long_statement(mode_client: ModeClient) -> None:
     rows = mc.client.get(f"/api/sql/statements/{statement_id}/rows", headers=mc.headers(ALICE))
     assert rows.status_code == 400
     assert rows.json()["error_code"] == "INVALID_QUERY"
+
+
+def test_a_statement_past_its_timeout_is_canceled(local_client: TestClient) -> None:
+    mc = ModeClient("local", local_client, None)
+    status, body = submit(
+        mc,
+        ALICE,
+        "SELECT count(*) FROM range(1000000000) a CROSS JOIN range(1000000) b",
+        timeout_seconds=1,
+        wait_timeout_seconds=5,
+    )
+    assert status == 200, body
+    assert body["status"] == "CANCELED"
+    assert body["error"]["error_code"] == "TIMEOUT"

@@ -74,6 +74,7 @@ def server_env(private_workspace: Path) -> Iterator[dict[str, str]]:
         "PORT": str(free_port()),
         "APP_MODE": "local",
         "LOG_FORMAT": "json",
+        "PYTHONUNBUFFERED": "1",  # log lines reach the file as they are written
         "LOCAL_WORKSPACE_DIR": str(private_workspace),
     }
     for name in ("DATABRICKS_APP_PORT", "DATABASE_URL", "PGHOST"):

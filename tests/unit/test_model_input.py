@@ -6,7 +6,12 @@ from typing import Any
 import pytest
 
 from server.errors import ModelInputInvalid
-from server.services.model_input import MAX_RECORDS, to_records, validate_records
+from server.services.model_input import (
+    MAX_RECORDS,
+    refuse_llm_body,
+    to_records,
+    validate_records,
+)
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -160,3 +165,29 @@ def test_a_record_that_is_not_an_object_is_named() -> None:
 def test_a_malformed_required_keyword_keeps_the_validator_message() -> None:
     error = invalid(validate_records, [{}], {"type": "object", "required": "zone"})
     assert error.message == "Invalid model input: 'z' is a required property"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"messages": [], "prompt": "x"}, "messages"),
+        ({"input": "x", "prompt": "y"}, "prompt"),
+        ({"input": ["x"]}, "input"),
+    ],
+)
+def test_an_llm_body_is_refused_naming_its_first_field(body: Any, field: str) -> None:
+    error = invalid(refuse_llm_body, body)
+    assert error.message == (
+        f"This endpoint is a tabular model (MLflow scoring) and does not take '{field}': "
+        "send one record, a list of records, or one of dataframe_split, dataframe_records, "
+        "instances, inputs."
+    )
+    assert error.technical_details == {
+        "validation_error": f"unexpected field '{field}'",
+        "expected_format": "records or an MLflow scoring format",
+    }
+
+
+@pytest.mark.parametrize("body", [{"distance": 1}, [{"messages": 1}], "messages", None])
+def test_records_and_non_objects_are_not_llm_bodies(body: Any) -> None:
+    refuse_llm_body(body)
