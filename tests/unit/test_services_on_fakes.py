@@ -136,7 +136,6 @@ async def test_a_page_of_a_table_carries_the_total_count() -> None:
     assert "`main`.`sales`.`orders`" in sql and parameters is not None
 
 
-
 async def test_a_result_kept_for_the_users_token_is_not_served_to_calls_as_the_app() -> None:
     catalog = FakeCatalogReader()
     catalog.add(table("orders", {"id": "LONG"}), [[i] for i in range(30)])
@@ -148,6 +147,7 @@ async def test_a_result_kept_for_the_users_token_is_not_served_to_calls_as_the_a
     assert again.result_reused and len(catalog.statements) == 1
     as_app = await service.query(ALICE, QueryRequest.model_validate({**page, "offset": 10}))
     assert not as_app.result_reused and len(catalog.statements) == 2
+
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
