@@ -82,13 +82,18 @@ class LocalRun:
         self._cursor = cursor
 
     async def result(self) -> ResultSet:
-        """The rows, once DuckDB is done."""
-        return await self._task
+        """The rows, once DuckDB is done. A caller that stops waiting (a timeout) does not cancel
+        the worker's task, so `cancel` still sees it running and interrupts DuckDB."""
+        return await asyncio.shield(self._task)
 
     async def cancel(self) -> None:
-        """Interrupt DuckDB; the worker then raises StatementCanceled."""
+        """Interrupt DuckDB and wait for the worker to stop (it raises StatementCanceled, which
+        the caller already reports, so its outcome is consumed here)."""
         if not self._task.done():
             self._cursor.interrupt()
+        await asyncio.wait({self._task})
+        if not self._task.cancelled():
+            self._task.exception()
 
 
 class FinishedRun:
