@@ -1,6 +1,7 @@
 """Who is calling: the Apps proxy headers and their defaults, the local dev user, and the databricks
 provider's token-owner check with its profile cache (fake SCIM `Me`, controlled clock)."""
 
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -9,7 +10,7 @@ from databricks.sdk import errors as sdk_errors
 
 from server.adapters import token_cache
 from server.adapters.identity import databricks as databricks_identity
-from server.adapters.identity.base import User, user_from_headers
+from server.adapters.identity.base import User, result_owner, user_from_headers
 from server.adapters.identity.databricks import (
     PROFILE_CACHE_SIZE,
     PROFILE_TTL_SECONDS,
@@ -246,3 +247,9 @@ async def test_absent_names_never_match_any_email(clock: MonotonicClock) -> None
             await p.resolve({"x-forwarded-email": email, "x-forwarded-access-token": "t"})
     profile = p._read_profile("t")
     assert (profile.names, profile.display_name) == (frozenset(), "")
+
+
+def test_a_kept_result_belongs_to_the_user_and_the_identity_the_call_ran_as() -> None:
+    as_app = User("ann@example.com", "ann", "Ann")
+    assert result_owner(as_app) == "ann@example.com (as the app)"
+    assert result_owner(replace(as_app, access_token="t")) == "ann@example.com"

@@ -68,6 +68,19 @@ def test_a_fresh_token_is_served_from_the_cache(clock: Clock) -> None:
     assert cache.refreshes == 1
 
 
+def test_each_refresh_counts_one_in_the_refresh_metric(
+    clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    added: list[int] = []
+    monkeypatch.setattr(credentials, "TOKEN_REFRESHES", SimpleNamespace(add=added.append))
+    cache = TokenCache(Minter(clock), margin_seconds=300)
+    cache.credential()
+    cache.credential()
+    clock.now += 3300
+    cache.credential()
+    assert added == [1, 1]
+
+
 def test_a_token_inside_the_margin_is_replaced(clock: Clock) -> None:
     mint = Minter(clock)
     cache = TokenCache(mint, margin_seconds=300)
