@@ -1,46 +1,10 @@
 """The Chat section in real Chromium: a streamed conversation by keyboard only, stop, the
 conversation kept across navigation, and axe in both themes."""
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Page, Route, expect
 
-from tests.conftest import require_component
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, chromium_available, pretty
-from tests.e2e.server_process import running_server
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_component(chromium_available(), "Chromium", "apt-get install chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Browser, app_url: str) -> Iterator[Page]:
-    """A page acting as a user of its own."""
-    context = browser.new_context(
-        base_url=app_url,
-        viewport={"width": 1280, "height": 900},
-        extra_http_headers={"X-Forwarded-Email": f"chat-{uuid.uuid4().hex[:8]}@example.com"},
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
+from tests.e2e.browser import axe_violations, pretty
 
 
 def _tab_to(page: Page, selector: str, limit: int = 30) -> None:

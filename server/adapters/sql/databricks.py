@@ -26,9 +26,8 @@ from server.adapters.identity.base import User
 from server.adapters.sdk_errors import sdk_boundary
 from server.adapters.sql.base import ResultSet, StatementCanceled, StatementRun
 from server.adapters.sql.text import ReadStatement
-from server.adapters.unity_catalog.databricks import UC_ERRORS
+from server.adapters.unity_catalog.databricks import UC_ERRORS, statement_failure
 from server.adapters.workspace import WorkspaceClients
-from server.errors import AppError, CatalogPermissionDenied, InvalidQuery, TableNotFound
 from server.models.catalog import ColumnMeta
 from server.models.sql import Parameter, parse_wire
 
@@ -40,16 +39,6 @@ _ACTIVE = {StatementState.PENDING, StatementState.RUNNING}
 def _guarded(fn: Callable[[], T]) -> T:
     with sdk_boundary(UC_ERRORS):
         return fn()
-
-
-def _failure(response: StatementResponse) -> AppError:
-    error = response.status.error if response.status else None
-    message = (error.message if error else None) or "The statement did not succeed."
-    if "TABLE_OR_VIEW_NOT_FOUND" in message:
-        return TableNotFound(message)
-    if "PERMISSION" in message.upper():
-        return CatalogPermissionDenied(message)
-    return InvalidQuery(message, statement_id=response.statement_id)
 
 
 def _result(w: WorkspaceClient, response: StatementResponse) -> ResultSet:
@@ -99,7 +88,7 @@ class DatabricksRun:
         if state in (StatementState.CANCELED, StatementState.CLOSED):
             raise StatementCanceled
         if state != StatementState.SUCCEEDED:
-            raise _failure(response)
+            raise statement_failure(response)
         return _result(self._w, response)
 
     async def result(self) -> ResultSet:
@@ -142,5 +131,5 @@ class DatabricksSqlEngine:
             ),
         )
         if response.status and response.status.state == StatementState.FAILED:
-            raise _failure(response)
+            raise statement_failure(response)
         return DatabricksRun(w, response)

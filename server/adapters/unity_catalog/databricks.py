@@ -156,6 +156,17 @@ def _table_meta(info: TableInfo) -> TableMeta:
     )
 
 
+def statement_failure(response: StatementResponse) -> AppError:
+    """The domain error of a FAILED statement, read from the warehouse's error message."""
+    error = response.status.error if response.status else None
+    message = (error.message if error else None) or "The statement did not succeed."
+    if "TABLE_OR_VIEW_NOT_FOUND" in message:
+        return TableNotFound(message)
+    if "PERMISSION" in message.upper():
+        return CatalogPermissionDenied(message)
+    return InvalidQuery(message, statement_id=response.statement_id)
+
+
 class DatabricksCatalogReader:
     """UC metadata through the SDK; rows through the Statement Execution API on one warehouse."""
 
@@ -295,13 +306,7 @@ class DatabricksCatalogReader:
                 statement_id=response.statement_id,
                 state=state.value,
             )
-        error = response.status.error if response.status else None
-        message = (error.message if error else None) or "The statement did not succeed."
-        if "TABLE_OR_VIEW_NOT_FOUND" in message:
-            return TableNotFound(message)
-        if "PERMISSION" in message.upper():
-            return CatalogPermissionDenied(message)
-        return InvalidQuery(message, statement_id=response.statement_id)
+        return statement_failure(response)
 
     @staticmethod
     def _rows(w: WorkspaceClient, response: StatementResponse) -> Rows:
