@@ -8,15 +8,12 @@ from collections.abc import Callable
 
 import httpx
 
+from benchmarks.deployed_emulator import deployed_emulator
 from benchmarks.stats import Report
-from emulator.app import create_emulator, emulator_workspace
-from emulator.bundle import load_bundle
-from emulator.provision import app_environment
-from emulator.serve import free_port, serve_in_thread
-from emulator.state import EmulatorState, Principal
+from emulator.serve import serve_in_thread
+from emulator.state import Principal
 from server.app import create_app
-from server.config import PROJECT_ROOT, Settings
-from server.local_workspace.setup import ensure_models
+from server.config import Settings
 
 ROUNDS = 15
 MAX_TOKENS = 64
@@ -72,24 +69,9 @@ def _report(results: dict[str, list[tuple[float, float, int]]], report: Report) 
 
 def run(report: Report) -> None:
     """Stream the same answer ROUNDS times each way; report the time the app adds."""
-    workspace = PROJECT_ROOT / "local_workspace_data"
-    ensure_models(workspace)
-    bundle = load_bundle(
-        PROJECT_ROOT / "databricks.yml", "dev", {"serving_endpoint": "taxi-fare-regressor"}
-    )
-    state = EmulatorState()
-    settings = Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace)
-    emulator = create_emulator(settings, free_port(), state, bundle)
-    with serve_in_thread(emulator) as emulator_url:
-        env = app_environment(
-            emulator.state.deployment,
-            bundle.app_yaml,
-            emulator_url,
-            emulator_workspace(emulator),
-            8000,
-        )
-        token, _ = state.issue_user_token(Principal("alice@example.com", "alice"))
-        with serve_in_thread(create_app(Settings.from_environment(env))) as app_url:
+    with deployed_emulator() as deployed:
+        token, _ = deployed.state.issue_user_token(Principal("alice@example.com", "alice"))
+        with serve_in_thread(create_app(Settings.from_environment(deployed.app_env))) as app_url:
             direct = httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60)
             through = httpx.Client(
                 headers={
@@ -103,7 +85,7 @@ def run(report: Report) -> None:
                 {
                     "emulator stream, read directly": lambda: _timed_stream(
                         direct,
-                        f"{emulator_url}/serving-endpoints/docs-assistant/invocations",
+                        f"{deployed.url}/serving-endpoints/docs-assistant/invocations",
                         {**body, "stream": True},
                     ),
                     "through POST /api/model-serving/chat": lambda: _timed_stream(

@@ -8,14 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from benchmarks.app_server import running_app
+from benchmarks.deployed_emulator import deployed_emulator
 from benchmarks.stats import Report, Series
-from emulator.app import create_emulator, emulator_workspace
-from emulator.bundle import load_bundle
-from emulator.provision import app_environment
-from emulator.serve import free_port, serve_in_thread
-from emulator.state import EmulatorState, Principal
-from server.config import PROJECT_ROOT, Settings
-from server.local_workspace.setup import ensure_models
+from emulator.state import Principal
 
 EMAIL = "alice@example.com"
 PRODUCTS = {"catalog": "main", "schema": "samples", "table": "products", "limit": 100}
@@ -41,30 +36,15 @@ def _users(url: str, headers: dict[str, str], users: int) -> Series:
 
 def run(report: Report) -> None:
     """p95 of a new statement's first page for 1 and 10 concurrent users, and their ratio."""
-    workspace = PROJECT_ROOT / "local_workspace_data"
-    ensure_models(workspace)
-    bundle = load_bundle(
-        PROJECT_ROOT / "databricks.yml", "dev", {"serving_endpoint": "taxi-fare-regressor"}
-    )
-    state = EmulatorState()
-    emulator = create_emulator(
-        Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace),
-        free_port(),
-        state,
-        bundle,
-    )
-    with serve_in_thread(emulator) as url:
-        env = app_environment(
-            emulator.state.deployment, bundle.app_yaml, url, emulator_workspace(emulator), 8000
-        )
-        token, _ = state.issue_user_token(Principal(EMAIL, "alice"))
+    with deployed_emulator() as deployed:
+        token, _ = deployed.state.issue_user_token(Principal(EMAIL, "alice"))
         headers = {"X-Forwarded-Email": EMAIL, "X-Forwarded-Access-Token": token}
-        with running_app(env) as app:
+        with running_app(deployed.app_env) as app:
             report.add(
                 "start-up to a ready /health/ready (databricks mode)", app.ready_seconds, "s"
             )
             _users(app.url, headers, 1)  # warm: SDK clients, the warehouse check
-            emulator.state.workspace.controls.latency_seconds = 0.1
+            deployed.app.state.workspace.controls.latency_seconds = 0.1
             one = _users(app.url, headers, 1)
             ten = _users(app.url, headers, 10)
     ratio = ten.p95 / one.p95

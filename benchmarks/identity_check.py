@@ -4,16 +4,12 @@ caller from headers alone (user authorization off) against headers plus the cach
 
 import asyncio
 
+from benchmarks.deployed_emulator import deployed_emulator
 from benchmarks.stats import Report, interleaved
-from emulator.app import create_emulator, emulator_workspace
-from emulator.bundle import load_bundle
-from emulator.provision import app_environment
-from emulator.serve import free_port, serve_in_thread
-from emulator.state import EmulatorState, Principal
+from emulator.state import Principal
 from server.adapters.identity.databricks import DatabricksIdentityProvider
 from server.adapters.workspace import WorkspaceClients
-from server.config import PROJECT_ROOT, Settings
-from server.local_workspace.setup import ensure_models
+from server.config import Settings
 
 RESOLVES = 2000
 EMAIL = "alice@example.com"
@@ -21,24 +17,11 @@ EMAIL = "alice@example.com"
 
 def run(report: Report) -> None:
     """RESOLVES identity resolutions per round, without and with a forwarded token."""
-    workspace = PROJECT_ROOT / "local_workspace_data"
-    ensure_models(workspace)
-    bundle = load_bundle(
-        PROJECT_ROOT / "databricks.yml", "dev", {"serving_endpoint": "taxi-fare-regressor"}
-    )
-    state = EmulatorState()
-    app = create_emulator(
-        Settings(_env_file=None, app_mode="local", local_workspace_dir=workspace),
-        free_port(),
-        state,
-        bundle,
-    )
-    with serve_in_thread(app) as url:
-        env = app_environment(
-            app.state.deployment, bundle.app_yaml, url, emulator_workspace(app), 8000
+    with deployed_emulator() as deployed:
+        provider = DatabricksIdentityProvider(
+            WorkspaceClients(Settings.from_environment(deployed.app_env))
         )
-        provider = DatabricksIdentityProvider(WorkspaceClients(Settings.from_environment(env)))
-        token, _ = state.issue_user_token(Principal(EMAIL, "alice"))
+        token, _ = deployed.state.issue_user_token(Principal(EMAIL, "alice"))
         plain = {"x-forwarded-email": EMAIL}
         with_token = plain | {"x-forwarded-access-token": token}
         loop = asyncio.new_event_loop()
