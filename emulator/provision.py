@@ -39,11 +39,6 @@ class Deployment:
     app_resources: dict[str, str] = field(default_factory=dict)
     user_api_scopes: list[str] = field(default_factory=list)
 
-    @property
-    def user_authorization(self) -> bool:
-        """Whether the app asks for user authorization (the proxy forwards user tokens)."""
-        return bool(self.user_api_scopes)
-
 
 @dataclass
 class Workspace:

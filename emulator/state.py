@@ -76,11 +76,6 @@ class EmulatorState:
             return None
         return issued
 
-    def principal_for(self, token: str) -> Principal | None:
-        """The principal behind a live token, or None."""
-        issued = self.token(token)
-        return issued.principal if issued else None
-
     def service_principal(self) -> Principal:
         """The app's service principal."""
         return Principal(self.sp_client_id, "App service principal", is_service_principal=True)
