@@ -19,9 +19,9 @@ def test_write_run_chart_save_reload_and_reopen(page: Page) -> None:
     page.goto("/sql")
     run_with_keyboard(page, STATEMENT)
     expect(page.get_by_text("SUCCEEDED · 4 rows")).to_be_visible(timeout=20_000)
-    table = page.get_by_role("table")
+    table = page.get_by_role("table", name="Statement result rows")
     expect(table.get_by_text("DELIVERED")).to_be_visible()
-    expect(table.get_by_text("status (string)")).to_be_visible()
+    expect(table.get_by_role("columnheader", name="status")).to_be_visible()
     expect(page.locator("figure svg").first).to_be_visible()
     choose(page, "Chart type", "line")
     expect(page.get_by_text("line chart of n by status")).to_be_visible()
@@ -52,5 +52,19 @@ def test_sql_page_is_axe_clean(page: Page, theme: str) -> None:
     run_with_keyboard(page, STATEMENT)
     expect(page.get_by_text("SUCCEEDED · 4 rows")).to_be_visible(timeout=20_000)
     screenshot(page, f"sql-{theme}")
+    violations = axe_violations(page)
+    assert not violations, pretty(violations)
+
+
+def test_a_wide_result_scrolls_by_keyboard_at_phone_width(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/sql")
+    run_with_keyboard(page, "SELECT * FROM main.samples.orders ORDER BY order_id LIMIT 5")
+    expect(page.get_by_text("SUCCEEDED · 5 rows")).to_be_visible(timeout=20_000)
+    rows = page.get_by_role("region", name="Statement result rows")
+    assert rows.evaluate("el => el.scrollWidth > el.clientWidth"), "the result should scroll here"
+    rows.focus()
+    page.keyboard.press("ArrowRight")
+    expect(rows).not_to_have_js_property("scrollLeft", 0)
     violations = axe_violations(page)
     assert not violations, pretty(violations)

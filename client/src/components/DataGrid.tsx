@@ -4,7 +4,10 @@ import { type KeyboardEvent, useMemo, useRef, useState } from "react";
 import { columnWidth, formatCell, isNumericType, parseFilterValue } from "../lib/format";
 import type { SortDirection } from "../lib/viewState";
 
-export type GridColumn = { name: string; data_type: string };
+/** `key` finds the column's value in a row (default: `name`; a statement may repeat a name). */
+export type GridColumn = { name: string; data_type: string; key?: string };
+
+const keyOf = (c: GridColumn) => c.key ?? c.name;
 type Sort = { column: string | null; direction: SortDirection; onSort: (column: string) => void };
 type Filters = { values: Record<string, string>; onFilter: (column: string, text: string) => void };
 
@@ -92,7 +95,7 @@ export function DataGrid({ label, columns, rows, sort, filters }: DataGridProps)
   const scroller = useRef<HTMLElement>(null);
   const layout = useMemo(() => {
     const numeric = columns.map((c) => isNumericType(c.data_type));
-    const cells = rows.map((row) => columns.map((c, i) => formatCell(row[c.name], numeric[i])));
+    const cells = rows.map((row) => columns.map((c, i) => formatCell(row[keyOf(c)], numeric[i])));
     const widths = columns.map((c, i) =>
       columnWidth(
         c.name,
@@ -130,14 +133,14 @@ export function DataGrid({ label, columns, rows, sort, filters }: DataGridProps)
       >
         <colgroup>
           {layout.widths.map((width, i) => (
-            <col key={columns[i].name} style={{ width: `${width}ch` }} />
+            <col key={keyOf(columns[i])} style={{ width: `${width}ch` }} />
           ))}
         </colgroup>
         <thead>
           <tr>
             {columns.map((c, i) => (
               <th
-                key={c.name}
+                key={keyOf(c)}
                 scope="col"
                 className={layout.numeric[i] ? "num" : undefined}
                 aria-sort={ariaSort(sort, c.name)}
@@ -160,11 +163,11 @@ export function DataGrid({ label, columns, rows, sort, filters }: DataGridProps)
           {items.map((item) => (
             <tr key={item.index} aria-rowindex={item.index + 2} style={{ height: ROW_HEIGHT }}>
               {layout.cells[item.index].map((text, i) => {
-                const isNull = rows[item.index][columns[i].name] === null;
+                const isNull = rows[item.index][keyOf(columns[i])] === null;
                 const classes = [layout.numeric[i] ? "num" : "", isNull ? "null" : ""].join(" ").trim();
                 return (
                   <td
-                    key={columns[i].name}
+                    key={keyOf(columns[i])}
                     className={classes || undefined}
                     title={text.length > layout.widths[i] - 2 ? text : undefined}
                     style={{ borderBottom: cellBorder, color: isNull ? theme.colors.textSecondary : undefined }}

@@ -17,7 +17,10 @@ type SectionProps = { title: string; intro: string; documentTitle?: string[]; ch
 export function Section({ title, intro, documentTitle, children }: SectionProps) {
   useDocumentTitle(...(documentTitle ?? []), title);
   return (
-    <section aria-label={title} style={{ display: "grid", gap: 16, minWidth: 0 }}>
+    <section
+      aria-label={title}
+      style={{ display: "grid", gridTemplateColumns: "minmax(0, 1fr)", gap: 16, minWidth: 0 }}
+    >
       <div>
         <Header title={title} titleElementLevel={1} />
         <Typography.Text color="secondary">{intro}</Typography.Text>

@@ -29,7 +29,17 @@ function numberProblem(text: string, min: number, max: number, integer: boolean)
 
 function Transcript({ messages, streaming }: { messages: Message[]; streaming: boolean }) {
   return (
-    <div role="log" aria-live="polite" aria-label="Conversation" aria-busy={streaming} className="chat-log">
+    // The log scrolls once the conversation is taller than half the screen, so it takes focus:
+    // a keyboard user scrolls it with the arrow keys (axe: scrollable-region-focusable).
+    <div
+      role="log"
+      aria-live="polite"
+      aria-label="Conversation"
+      aria-busy={streaming}
+      className="chat-log"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+      tabIndex={0}
+    >
       {messages.length === 0 ? <Typography.Text color="secondary">No messages yet.</Typography.Text> : null}
       {messages.map((message, index) => (
         <div key={index} className={`chat-message chat-${message.role}`}>

@@ -1,6 +1,7 @@
-import { Button, Empty, Input, Table, TableCell, TableHeader, TableRow, Typography } from "@databricks/design-system";
-import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
+import { Button, Input, Typography } from "@databricks/design-system";
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, call, type Schemas } from "../api/client";
+import { DataGrid } from "../components/DataGrid";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Field } from "../components/Field";
 import { LabeledSelect } from "../components/LabeledSelect";
@@ -16,31 +17,15 @@ const START =
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function ResultTable({ result, rows }: { result: Result; rows: unknown[][] }) {
-  return (
-    <div className="data-scroll">
-      <Table
-        aria-label="Statement result"
-        empty={rows.length === 0 ? <Empty description="The statement returned no rows." /> : undefined}
-      >
-        <TableRow isHeader>
-          {result.columns.map((c, i) => (
-            <TableHeader key={`${c.name}-${i}`} componentId="sql.result.header">
-              {c.name} ({c.type_text})
-            </TableHeader>
-          ))}
-        </TableRow>
-        {rows.map((row, r) => (
-          <TableRow key={r}>
-            {row.map((value, i) => (
-              <TableCell key={i}>
-                {value === null ? <Typography.Text color="secondary">NULL</Typography.Text> : String(value)}
-              </TableCell>
-            ))}
-          </TableRow>
-        ))}
-      </Table>
-    </div>
+  const columns = useMemo(
+    () => result.columns.map((c, i) => ({ key: String(i), name: c.name, data_type: c.type_text })),
+    [result.columns],
   );
+  const records = useMemo(
+    () => rows.map((row) => Object.fromEntries(row.map((value, i) => [String(i), value]))),
+    [rows],
+  );
+  return <DataGrid label="Statement result rows" columns={columns} rows={records} />;
 }
 
 export default function SqlEditor() {
