@@ -11,11 +11,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Engine, Executable, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
@@ -67,12 +68,23 @@ class Database:
     @contextmanager
     def session(self, operation: str) -> Iterator[Session]:
         """A timed transaction; database failures become DatabaseUnavailable."""
+        with self._operation(operation), Session(self.engine) as session, session.begin():
+            yield session
+
+    def write(self, operation: str, statement: Executable, values: dict[str, Any]) -> None:
+        """One statement that is its own transaction (autocommit): the BEGIN and COMMIT round
+        trips and the ORM's unit of work are skipped. Committed when this returns; database
+        failures become DatabaseUnavailable."""
+        with self._operation(operation), self._autocommit.connect() as conn:
+            conn.execute(statement, values)
+
+    @contextmanager
+    def _operation(self, operation: str) -> Iterator[None]:
         started = time.perf_counter()
         try:
             if not self._migrated:
                 self.migrate()
-            with Session(self.engine) as session, session.begin():
-                yield session
+            yield
         except (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError) as error:
             raise DatabaseUnavailable(
                 "The database is unavailable. Please retry shortly.",
@@ -93,6 +105,10 @@ class Database:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
+
+    @cached_property
+    def _autocommit(self) -> Engine:
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def check(self) -> str:
         """Readiness: one round trip."""

@@ -52,6 +52,9 @@ class PreferenceRepository:
             return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
+_INSERT_INFERENCE = insert(ModelInferenceLogRow)
+
+
 class InferenceLogRepository:
     """One row per model invocation; users read only their own."""
 
@@ -59,17 +62,15 @@ class InferenceLogRepository:
         self._db = database
 
     def add(self, record: InferenceRecord) -> None:
-        """Write one inference log row (NUL characters, which JSONB cannot hold, become U+FFFD)."""
-        row = ModelInferenceLogRow(
-            **{
-                **vars(record),
-                "status": record.status.value,
-                "inputs": without_nul(record.inputs),
-                "predictions": without_nul(record.predictions),
-            }
-        )
-        with self._db.session("inference_log.add") as session:
-            session.add(row)
+        """Write one inference log row, committed when this returns (NUL characters, which
+        JSONB cannot hold, become U+FFFD)."""
+        values = {
+            **vars(record),
+            "status": record.status.value,
+            "inputs": without_nul(record.inputs),
+            "predictions": without_nul(record.predictions),
+        }
+        self._db.write("inference_log.add", _INSERT_INFERENCE, values)
 
     def recent(self, user_id: str, limit: int) -> list[InferenceLogEntry]:
         """The user's most recent invocations, newest first."""
