@@ -207,6 +207,14 @@ def _state(workspace: EmulatorWorkspace, record: StatementRecord) -> str:
     return "SUCCEEDED"
 
 
+def _pause(record: StatementRecord, deadline: float) -> float:
+    """How long a waiting execute sleeps: until the result is due once the engine has finished
+    (injected latency), else a short poll; never past the wait timeout."""
+    now = time.time()
+    due = record.ready_at if record.finished and now < record.ready_at else now + 0.01
+    return max(0.0, min(due, deadline) - now)
+
+
 def _chunk(workspace: EmulatorWorkspace, record: StatementRecord, index: int) -> dict[str, Any]:
     if _state(workspace, record) != "SUCCEEDED":
         raise bad_request(
@@ -304,7 +312,7 @@ async def execute_statement(
     workspace.statements[record.id] = record
     deadline = now + int(wait.group(1))
     while _state(workspace, record) in ("PENDING", "RUNNING") and time.time() < deadline:
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(_pause(record, deadline))
     if _state(workspace, record) in ("PENDING", "RUNNING") and body.on_wait_timeout == "CANCEL":
         record.canceled = True
     return _response(workspace, record)

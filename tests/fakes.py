@@ -82,6 +82,7 @@ class FakeCatalogReader:
     delay_seconds: float = 0.0
     error: Exception | None = None
     statements: list[tuple[str, list[Parameter]]] = field(default_factory=list)
+    table_lookups: int = 0
 
     def add(self, meta: TableMeta, rows: list[list[Any]]) -> None:
         self.contents[meta.full_name] = (meta, rows)
@@ -111,6 +112,7 @@ class FakeCatalogReader:
         return await self._tables_in(catalog, schema)
 
     async def table(self, user: User, catalog: str, schema: str, table: str) -> TableMeta:
+        self.table_lookups += 1
         await self._answer()
         found = self.contents.get(f"{catalog}.{schema}.{table}")
         if found is None:

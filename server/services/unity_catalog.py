@@ -44,6 +44,14 @@ class ResultLimits:
     ttl_seconds: float = 900.0
 
 
+# A caller's view of a table's metadata is kept this long, so a new statement on the same table
+# (a refresh, new filters or order) skips the metadata round trip (tables.get on a workspace).
+# Permissions are not taken from it: every statement is checked again by the engine (SELECT on
+# each table it reads locally; the warehouse itself in databricks mode).
+TABLE_META_TTL_SECONDS = 60.0
+TABLE_META_ENTRIES = 1000
+
+
 @dataclass(frozen=True)
 class _KeptQuery:
     rows: KeptRows
@@ -111,6 +119,9 @@ class UnityCatalogService:
             self._limits.ttl_seconds,
             on_evict=lambda kept: reader.release(kept.rows),
         )
+        self._metas: ResultCache[TableMeta] = ResultCache(
+            TABLE_META_ENTRIES, TABLE_META_TTL_SECONDS
+        )
 
     def close(self) -> None:
         """Release every kept result."""
@@ -160,10 +171,18 @@ class UnityCatalogService:
             return self._results.find(result_owner(user), key), False
         return None, False
 
+    async def _table(self, user: User, request: QueryRequest) -> TableMeta:
+        """The table's metadata as this caller sees it, kept for TABLE_META_TTL_SECONDS."""
+        owner, name = result_owner(user), (request.catalog, request.schema_, request.table)
+        kept = self._metas.find(owner, name)
+        if kept is not None:
+            return kept.value
+        meta = await self._bounded(self._reader.table(user, *name), "table")
+        self._metas.put(owner, name, meta, 1)
+        return meta
+
     async def _open(self, user: User, request: QueryRequest) -> _KeptQuery:
-        meta = await self._bounded(
-            self._reader.table(user, request.catalog, request.schema_, request.table), "table"
-        )
+        meta = await self._table(user, request)
         statement = result_statement(meta, request)
         with (
             timed(logger, "uc statement", table=meta.full_name) as fields,

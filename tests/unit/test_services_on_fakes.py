@@ -16,6 +16,7 @@ from server.errors import (
     ModelTimeout,
     ModelUnavailable,
     PreferenceNotFound,
+    TableNotFound,
 )
 from server.models.model_serving import EndpointState, InferenceStatus, InvokeRequest
 from server.models.unity_catalog import QueryRequest
@@ -147,6 +148,21 @@ async def test_a_result_kept_for_the_users_token_is_not_served_to_calls_as_the_a
     assert again.result_reused and len(catalog.statements) == 1
     as_app = await service.query(ALICE, QueryRequest.model_validate({**page, "offset": 10}))
     assert not as_app.result_reused and len(catalog.statements) == 2
+
+
+async def test_a_new_statement_on_the_same_table_reuses_the_callers_table_metadata() -> None:
+    catalog = FakeCatalogReader()
+    service = UnityCatalogService(catalog, 1.0)
+    page = QueryRequest.model_validate({"catalog": "main", "schema": "sales", "table": "orders"})
+    with pytest.raises(TableNotFound):
+        await service.query(ALICE, page)
+    catalog.add(table("orders", {"id": "LONG"}), [[1]])
+    await service.query(ALICE, page)  # a missing table was not remembered
+    await service.query(ALICE, page)
+    assert (catalog.table_lookups, len(catalog.statements)) == (2, 2)
+    await service.query(replace(ALICE, user_id="bob@example.com"), page)
+    await service.query(replace(ALICE, access_token="alice-token"), page)
+    assert (catalog.table_lookups, len(catalog.statements)) == (4, 4)
 
 
 Handler = Callable[[httpx.Request], httpx.Response]
