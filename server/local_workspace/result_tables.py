@@ -8,6 +8,7 @@ reading page 1, whatever the table's size.
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import duckdb
 
 from server.local_workspace.catalog import open_catalog_connection
 from server.local_workspace.sql_dialect import duckdb_parameters, to_duckdb
-from server.local_workspace.values import column_converter, uc_type
+from server.local_workspace.values import column_converter, sql_json_expression, uc_type
 from server.models.sql import Parameter
 
 # Approximate bytes a value takes in a DuckDB in-memory table, by UC type (strings: the 16-byte
@@ -37,6 +38,12 @@ class ResultTable:
     row_count: int
     size_bytes: int
     truncated: bool
+    select_list: str
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _row_width(columns: list[tuple[str, str]]) -> int:
@@ -85,26 +92,56 @@ class ResultTables:
                 cur.execute(f'DELETE FROM "{name}" WHERE rowid >= {row_limit}')
                 count = row_limit
         duck_types = [duck for _, duck in described]
-        return ResultTable(name, columns, duck_types, count, count * _row_width(columns), truncated)
+        select_list, converters = self._json_reading(name, described)
+        return ResultTable(
+            name,
+            columns,
+            duck_types,
+            count,
+            count * _row_width(columns),
+            truncated,
+            select_list,
+            converters,
+        )
 
-    def page(self, table: ResultTable, offset: int, limit: int) -> list[tuple[Any, ...]]:
-        """Rows `offset` to `offset + limit` in the statement's order (DuckDB values)."""
+    def _json_reading(
+        self, table: str, described: list[tuple[str, str]]
+    ) -> tuple[str, tuple[tuple[int, Callable[[Any], Any]], ...]]:
+        """How a page reads the API's JSON values: the engine formats timestamps, dates and
+        decimals; Python converts only what it cannot (floats when the column holds a NaN or
+        an infinity, which JSON has no number for; other types)."""
+        expressions, converters = [], []
+        for index, (column, duck) in enumerate(described):
+            quoted = _quoted(column)
+            expression = sql_json_expression(quoted, duck)
+            expressions.append(expression or quoted)
+            convert = None if expression else column_converter(duck)
+            if convert is not None and not self._finite_floats(table, quoted, duck):
+                converters.append((index, convert))
+        return ", ".join(expressions), tuple(converters)
+
+    def _finite_floats(self, table: str, quoted: str, duck: str) -> bool:
+        """True for a FLOAT or DOUBLE column with no NaN or infinity (NULLs are fine)."""
+        if duck.upper() not in ("FLOAT", "DOUBLE"):
+            return False
         with self._cursor() as cur:
-            return cur.execute(
-                f'SELECT * FROM "{table.name}" WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid',
+            row = cur.execute(f'SELECT bool_or(NOT isfinite({quoted})) FROM "{table}"').fetchone()
+        return not (row and row[0])
+
+    def page(self, table: ResultTable, offset: int, limit: int) -> list[list[Any]]:
+        """Rows `offset` to `offset + limit` in the statement's order, as the API's JSON values."""
+        with self._cursor() as cur:
+            rows = cur.execute(
+                f'SELECT {table.select_list} FROM "{table.name}" '
+                "WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid",
                 [offset, offset + limit],
             ).fetchall()
-
-    def json_page(self, table: ResultTable, offset: int, limit: int) -> list[list[Any]]:
-        """A page as the API's JSON values, converting only the columns that need it."""
-        rows = self.page(table, offset, limit)
-        converters = [(i, f) for i, t in enumerate(table.duck_types) if (f := column_converter(t))]
-        if not converters:
+        if not table.converters:
             return [list(row) for row in rows]
         page: list[list[Any]] = []
         for row in rows:
             values = list(row)
-            for index, convert in converters:
+            for index, convert in table.converters:
                 values[index] = convert(values[index])
             page.append(values)
         return page

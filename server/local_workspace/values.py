@@ -80,3 +80,22 @@ def column_converter(duck_type: str) -> Callable[[Any], Any] | None:
     if upper in ("FLOAT", "DOUBLE"):
         return _float_value
     return json_value
+
+
+# DuckDB expressions that give a column's values as `json_value` would, so a page needs no Python
+# conversion for them (checked against `json_value` in tests/integration/test_result_tables.py).
+_SQL_TEXT = {
+    "TIMESTAMP": "strftime({}, '%Y-%m-%dT%H:%M:%S.%gZ')",
+    "DATE": "CAST({} AS VARCHAR)",
+}
+
+
+def sql_json_expression(column: str, duck_type: str) -> str | None:
+    """A DuckDB expression for the JSON value of `column` (a quoted identifier) when the engine
+    can produce it (timestamps, dates, decimals as text); None when the value is already JSON
+    or needs `column_converter`."""
+    upper = duck_type.upper()
+    if upper.startswith("DECIMAL"):
+        return f"CAST({column} AS VARCHAR)"
+    template = _SQL_TEXT.get(upper)
+    return template.format(column) if template else None

@@ -101,7 +101,7 @@ class LocalCatalogReader:
         if not isinstance(table, ResultTable):
             raise ResultGone("not a local result")
         try:
-            return await asyncio.to_thread(self._results.json_page, table, offset, limit)
+            return await asyncio.to_thread(self._results.page, table, offset, limit)
         except duckdb.CatalogException as exc:
             raise ResultGone(table.name) from exc
 
