@@ -234,7 +234,9 @@ class UnityCatalogService:
                 "uc result expired; statement ran again",
                 extra={"table": kept.data_source.full_name},
             )
-        return QueryResult(
+        # Built from values this service made and checked: not validated again (a page's rows
+        # would each be copied by validation).
+        return QueryResult.model_construct(
             query_id=page.kept.id,
             data_source=kept.data_source,
             sql_statement=kept.sql,
