@@ -1,20 +1,74 @@
 """The same first page of a table through the databricks adapter (the real SDK) against the
 emulator with 100 ms of injected warehouse latency, for 1 and for 10 concurrent users: the app
-must wait on the warehouse for several users at once, not one after another."""
+must wait on the warehouse for several users at once, not one after another.
 
+The emulator runs in a process of its own (`python -m emulator`), so the ten client threads of
+this process do not share an interpreter lock with it."""
+
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
 from benchmarks.app_server import running_app
-from benchmarks.deployed_emulator import deployed_emulator
 from benchmarks.stats import Report, Series
-from emulator.state import Principal
+from emulator.serve import free_port
+from server.config import PROJECT_ROOT
 
 EMAIL = "alice@example.com"
 PRODUCTS = {"catalog": "main", "schema": "samples", "table": "products", "limit": 100}
 REQUESTS_EACH = 20
+WAREHOUSE_LATENCY_MS = 100
+
+
+@contextmanager
+def emulator_process(latency_ms: float) -> Iterator[tuple[str, dict[str, str]]]:
+    """`python -m emulator` with the bundle deployed: its URL and the app's Apps environment."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as scratch:
+        env_file = Path(scratch) / "app.env"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "emulator",
+                f"--port={port}",
+                f"--lakebase-port={free_port()}",
+                f"--env-file={env_file}",
+                f"--warehouse-latency-ms={latency_ms}",
+            ],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(process, url)
+            lines = env_file.read_text().splitlines()
+            yield url, dict(line.split("=", 1) for line in lines if line)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_ready(process: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the emulator exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/.well-known/databricks-config", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the emulator was not ready within 120 s")
 
 
 def _users(url: str, headers: dict[str, str], users: int) -> Series:
@@ -36,20 +90,22 @@ def _users(url: str, headers: dict[str, str], users: int) -> Series:
 
 def run(report: Report) -> None:
     """p95 of a new statement's first page for 1 and 10 concurrent users, and their ratio."""
-    with deployed_emulator() as deployed:
-        token, _ = deployed.state.issue_user_token(Principal(EMAIL, "alice"))
-        headers = {"X-Forwarded-Email": EMAIL, "X-Forwarded-Access-Token": token}
-        with running_app(deployed.app_env) as app:
+    with emulator_process(WAREHOUSE_LATENCY_MS) as (emulator_url, app_env):
+        answer = httpx.post(f"{emulator_url}/emulator/tokens", json={"user": EMAIL}, timeout=10)
+        headers = {
+            "X-Forwarded-Email": EMAIL,
+            "X-Forwarded-Access-Token": answer.raise_for_status().json()["access_token"],
+        }
+        with running_app(app_env) as app:
             report.add(
                 "start-up to a ready /health/ready (databricks mode)", app.ready_seconds, "s"
             )
             _users(app.url, headers, 1)  # warm: SDK clients, the warehouse check
-            deployed.app.state.workspace.controls.latency_seconds = 0.1
             one = _users(app.url, headers, 1)
             ten = _users(app.url, headers, 10)
     ratio = ten.p95 / one.p95
     report.add(
-        "databricks mode, 100 ms warehouse: first-page p95, 10 users / 1",
+        f"databricks mode, {WAREHOUSE_LATENCY_MS} ms warehouse: first-page p95, 10 users / 1",
         ratio,
         "x",
         "<= 1.2x",

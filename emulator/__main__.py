@@ -36,6 +36,12 @@ def main() -> None:
         help="where to write the app's environment (for `env $(cat FILE) python -m server`)",
     )
     parser.add_argument("--app-port", type=int, default=8001, help="DATABRICKS_APP_PORT to give")
+    parser.add_argument(
+        "--warehouse-latency-ms",
+        type=float,
+        default=0.0,
+        help="time every SQL statement takes on the warehouse at least (benchmarks)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("pgserver").setLevel(logging.WARNING)
@@ -45,6 +51,7 @@ def main() -> None:
     app = create_emulator(settings, args.lakebase_port, bundle=bundle)
     url = f"http://127.0.0.1:{args.port}"
     ws = emulator_workspace(app)
+    app.state.workspace.controls.latency_seconds = args.warehouse_latency_ms / 1000
     env = app_environment(app.state.deployment, bundle.app_yaml, url, ws, args.app_port)
     env["HOST"] = "127.0.0.1"  # app.yaml listens on every interface; by hand, loopback is enough
     Path(args.env_file).write_text("".join(f"{k}={v}\n" for k, v in env.items()))
