@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from server.config import Settings, describe_validation_error
 from server.observability.logging import configure_logging
-from server.workers import exit_on_sigterm
+from server.signals import exit_on_sigterm
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
 # The same for one process and for each worker.

@@ -9,21 +9,15 @@ to stop shuts down (`server/db/embedded.py`).
 """
 
 import signal
-from types import FrameType
 from typing import Any
 
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
+from server.signals import exit_on_sigterm
+
 WORKER_APP = "server.app:worker_app"
-
-
-def exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM ends the process like Ctrl-C does: by an exception, so `finally` blocks and
-    `atexit` hooks run (uvicorn restores this handler and re-raises the signal after its own
-    graceful shutdown; the default handler would kill the process on the spot)."""
-    raise SystemExit(128 + signum)
 
 
 class WorkerConfig(uvicorn.Config):
