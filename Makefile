@@ -50,7 +50,7 @@ test-client: client/node_modules/.installed ## Vitest: unit tests of the web cli
 	cd client && npm run --silent test
 
 dev: install workspace client/node_modules/.installed ## Vite dev server on :5173 (proxying /api) + backend with reload
-	trap 'kill 0' EXIT; (cd client && npx vite) & LOG_FORMAT=$${LOG_FORMAT:-text} $(PY) -m uvicorn server.app:dev_app --factory --reload --port 8000
+	trap 'kill 0' EXIT; (cd client && npx vite) & LOG_FORMAT=$${LOG_FORMAT:-text} $(PY) -m uvicorn server.app:worker_app --factory --reload --port 8000
 
 run: install client workspace ## start the app on http://127.0.0.1:8000 (embedded defaults)
 	$(PY) -m server

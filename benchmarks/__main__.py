@@ -13,6 +13,7 @@ from benchmarks import (
     paging_scale,
     sql_guard,
     telemetry,
+    workers_throughput,
 )
 from benchmarks.stats import Report
 from server.config import PROJECT_ROOT
@@ -32,6 +33,7 @@ def main() -> None:
         "grid": grid_render.run,
         "telemetry": telemetry.run,
         "sql": sql_guard.run,
+        "workers": workers_throughput.run,
     }
     chosen = sys.argv[1:] or list(suites)
     report = Report()

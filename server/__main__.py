@@ -1,4 +1,5 @@
-"""`python -m server`: validate settings, prepare the local workspace, start uvicorn."""
+"""`python -m server`: validate settings, prepare the local workspace, start uvicorn: the app
+in this process, or WEB_CONCURRENCY worker processes under this one (`server/workers.py`)."""
 
 import ipaddress
 import logging
@@ -6,21 +7,22 @@ import os
 import signal
 import socket
 import sys
-from types import FrameType
+from typing import Any
 
 from pydantic import ValidationError
 
 from server.config import Settings, describe_validation_error
 from server.observability.logging import configure_logging
+from server.signals import exit_on_sigterm
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
-
-
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM ends the process like Ctrl-C does: by an exception, so `finally` blocks and
-    `atexit` hooks run (uvicorn restores this handler and re-raises the signal after its own
-    graceful shutdown; the default handler would kill the process on the spot)."""
-    raise SystemExit(128 + signum)
+# The same for one process and for each worker.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_config": None,
+    "proxy_headers": True,
+    "server_header": False,
+    "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+}
 
 
 def _one_native_thread_per_call() -> None:
@@ -47,7 +49,7 @@ def port_in_use(host: str, port: int) -> bool:
 def main() -> int:
     """Start the server; a configuration error prints one line and exits 2, a busy port exits 3."""
     _one_native_thread_per_call()
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     try:
         settings = Settings()
     except ValidationError as error:
@@ -62,23 +64,33 @@ def main() -> int:
         )
         return 3
     configure_logging(settings.log_level, settings.log_format)
+    workers = settings.workers
+    if workers > 1:
+        return _serve_workers(settings, url, workers)
     from server.app import create_app
 
     app = create_app(settings)
-    logging.getLogger("server").info(f"serving on {url} (mode={settings.mode})")
-    print(f"App: {url}  (mode={settings.mode}; API docs at {url}/docs)", flush=True)
+    _announce(settings, url, workers)
     import uvicorn
 
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.listen_port,
-        log_config=None,
-        proxy_headers=True,
-        server_header=False,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+    uvicorn.run(app, host=settings.host, port=settings.listen_port, **UVICORN_OPTIONS)
     return 0
+
+
+def _announce(settings: Settings, url: str, workers: int) -> None:
+    logging.getLogger("server").info(
+        f"serving on {url} (mode={settings.mode}, workers={workers})", extra={"workers": workers}
+    )
+    print(f"App: {url}  (mode={settings.mode}; API docs at {url}/docs)", flush=True)
+
+
+def _serve_workers(settings: Settings, url: str, workers: int) -> int:
+    from server.bootstrap import prepare_shared_files
+    from server.workers import run_workers
+
+    prepare_shared_files(settings)  # once, before the workers would build them at once
+    _announce(settings, url, workers)
+    return run_workers(workers, settings.host, settings.listen_port, **UVICORN_OPTIONS)
 
 
 if __name__ == "__main__":

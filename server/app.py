@@ -69,8 +69,9 @@ def create_app(settings: Settings, backends: Backends | None = None) -> FastAPI:
     return app
 
 
-def dev_app() -> FastAPI:
-    """The app for `uvicorn --factory --reload` (`make dev`): settings from the environment."""
+def worker_app() -> FastAPI:
+    """The app, with settings from the environment, for processes uvicorn starts itself: each
+    worker of `python -m server` with WEB_CONCURRENCY > 1, and `make dev`'s reloader."""
     from server.observability.logging import configure_logging
 
     settings = Settings()

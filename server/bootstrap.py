@@ -174,6 +174,16 @@ async def _database(settings: Settings, adapters: ModeAdapters, stack: AsyncExit
     return database
 
 
+def prepare_shared_files(settings: Settings) -> None:
+    """Build what the worker processes share on disk before they start, so they do not build it
+    at once: the local workspace's sample catalogs and models (nothing when present, nothing in
+    databricks mode)."""
+    if settings.mode == "local":
+        from server.local_workspace.setup import ensure_models
+
+        ensure_models(settings.local_workspace_dir)
+
+
 @asynccontextmanager
 async def build_backends(settings: Settings) -> AsyncIterator[Backends]:
     """Build the adapters for the configured mode and close them on exit."""

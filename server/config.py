@@ -11,8 +11,12 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.cpus import available_cpus
+
 Mode = Literal["local", "databricks"]
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Each worker holds its own database pool, caches and loaded models: more than this is a mistake.
+MAX_WORKERS = 32
 
 
 class Settings(BaseSettings):
@@ -38,6 +42,7 @@ class Settings(BaseSettings):
     static_dir: Path = PROJECT_ROOT / "client" / "dist"
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
     blocking_threads: int = Field(default=32, ge=1, le=256)
+    web_concurrency: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
 
     databricks_host: str | None = None
     databricks_token: SecretStr | None = None
@@ -126,6 +131,22 @@ class Settings(BaseSettings):
     def listen_port(self) -> int:
         """The port to bind: DATABRICKS_APP_PORT, then PORT, then 8000."""
         return self.databricks_app_port or self.port or 8000
+
+    @property
+    def workers(self) -> int:
+        """Uvicorn worker processes: WEB_CONCURRENCY, else 1 in local mode, else one per CPU
+        available to this process.
+
+        Databricks Apps gives an app up to 2 vCPUs and 6 GB of memory by default, more with a
+        larger compute size (https://docs.databricks.com/aws/dev-tools/databricks-apps/system-env,
+        "System resources"). A container may run on a larger host, so what counts is the CPUs
+        its cgroup quota allows, not the host's (`server/cpus.py`).
+        """
+        if self.web_concurrency is not None:
+            return self.web_concurrency
+        if self.mode == "local":
+            return 1
+        return min(available_cpus(), MAX_WORKERS)
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -41,21 +41,20 @@ class Database:
     _migrate_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def migrate(self) -> None:
-        """Apply Alembic migrations under a PostgreSQL advisory lock (safe with many replicas)."""
+        """Apply Alembic migrations under a PostgreSQL advisory lock (safe with many workers and
+        replicas). The lock is the transaction's, so it is released when the migration has been
+        committed (or rolled back): a worker waiting for it then finds the tables in place."""
         with self._migrate_lock:
             if self._migrated:
                 return
             with self.engine.begin() as conn:
-                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-                try:
-                    config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
-                    config.attributes["connection"] = conn
-                    config.attributes["schema"] = self.schema
-                    command.upgrade(config, "head")
-                finally:
-                    conn.execute(
-                        text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
-                    )
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+                config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
+                config.attributes["connection"] = conn
+                config.attributes["schema"] = self.schema
+                command.upgrade(config, "head")
             self._migrated = True
             logger.info("migrations applied", extra={"database": self.description})
 

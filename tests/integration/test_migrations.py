@@ -1,11 +1,17 @@
-"""Alembic migrations on an empty PostgreSQL: upgrade, downgrade to base, upgrade again."""
+"""Alembic migrations on an empty PostgreSQL: upgrade, downgrade to base, upgrade again; several
+processes or workers migrating at once."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from pydantic import SecretStr
+from sqlalchemy import create_engine, event, inspect
 
-from server.config import PROJECT_ROOT
+from server.config import PROJECT_ROOT, Settings
+from server.db.engine import Database, build_database
 
 
 def _run(url: str, action: str, target: str) -> set[str]:
@@ -59,3 +65,27 @@ def test_concurrent_replicas_migrate_once(machine_postgres_url: str) -> None:
     head = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini"))).get_current_head()
     assert versions == [(head,)]
     engine.dispose()
+
+
+def test_a_migration_is_committed_before_the_next_worker_migrates(
+    machine_postgres_url: str,
+) -> None:
+    """Two workers starting together: the second waits for the first's migration to be
+    committed, not only run. Each commit is slowed down, as a distant Lakebase slows it."""
+
+    def slow_commit(conn: object) -> None:
+        time.sleep(1)
+
+    settings = Settings(
+        _env_file=None, app_mode="local", database_url=SecretStr(machine_postgres_url)
+    )
+    workers = [build_database(settings) for _ in range(2)]
+    for database in workers:
+        event.listen(database.engine, "commit", slow_commit)
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(Database.migrate, workers))
+    finally:
+        for database in workers:
+            database.close()
