@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from server.cpus import available_cpus
@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     static_dir: Path = PROJECT_ROOT / "client" / "dist"
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
     blocking_threads: int = Field(default=32, ge=1, le=256)
-    web_concurrency: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
+    web_concurrency: int | Literal["auto"] = 1
 
     databricks_host: str | None = None
     databricks_token: SecretStr | None = None
@@ -132,21 +132,35 @@ class Settings(BaseSettings):
         """The port to bind: DATABRICKS_APP_PORT, then PORT, then 8000."""
         return self.databricks_app_port or self.port or 8000
 
+    @field_validator("web_concurrency", mode="before")
+    @classmethod
+    def _worker_count(cls, value: Any) -> int | str:
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= MAX_WORKERS:
+            raise ValueError(f"use a whole number from 1 to {MAX_WORKERS}, or auto")
+        return number
+
     @property
     def workers(self) -> int:
-        """Uvicorn worker processes: WEB_CONCURRENCY, else 1 in local mode, else one per CPU
-        available to this process.
+        """Uvicorn worker processes: WEB_CONCURRENCY, `auto` for one per CPU available to this
+        process. The default is 1 in both modes, because what a process keeps in memory is its
+        own: with several, a SQL editor statement's pages, cancel and export reach a worker that
+        does not know it (404) and table pages run their statement again on each worker
+        (docs/performance.md, "Worker processes").
 
         Databricks Apps gives an app up to 2 vCPUs and 6 GB of memory by default, more with a
         larger compute size (https://docs.databricks.com/aws/dev-tools/databricks-apps/system-env,
-        "System resources"). A container may run on a larger host, so what counts is the CPUs
-        its cgroup quota allows, not the host's (`server/cpus.py`).
+        "System resources"). A container may run on a larger host, so `auto` counts the CPUs its
+        cgroup quota allows, not the host's (`server/cpus.py`).
         """
-        if self.web_concurrency is not None:
-            return self.web_concurrency
-        if self.mode == "local":
-            return 1
-        return min(available_cpus(), MAX_WORKERS)
+        if self.web_concurrency == "auto":
+            return min(available_cpus(), MAX_WORKERS)
+        return self.web_concurrency
 
 
 def describe_validation_error(error: ValidationError) -> str:

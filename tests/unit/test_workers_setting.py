@@ -68,14 +68,15 @@ def test_available_cpus_is_the_affinity_capped_by_the_quota(tmp_path: Path) -> N
     assert available_cpus(tmp_path / "none") == schedulable
 
 
-def test_local_mode_runs_one_worker_unless_told() -> None:
-    assert Settings.from_environment({}).workers == 1
-    assert Settings.from_environment({"WEB_CONCURRENCY": "3"}).workers == 3
+@pytest.mark.parametrize("environment", [{}, DATABRICKS])
+def test_one_worker_unless_told(environment: dict[str, str]) -> None:
+    assert Settings.from_environment(environment).workers == 1
+    assert Settings.from_environment({**environment, "WEB_CONCURRENCY": "3"}).workers == 3
 
 
-def test_databricks_mode_runs_one_worker_per_available_cpu() -> None:
-    assert Settings.from_environment(DATABRICKS).workers == min(available_cpus(), MAX_WORKERS)
-    assert Settings.from_environment({**DATABRICKS, "WEB_CONCURRENCY": "1"}).workers == 1
+def test_auto_runs_one_worker_per_available_cpu() -> None:
+    workers = Settings.from_environment({**DATABRICKS, "WEB_CONCURRENCY": "auto"}).workers
+    assert workers == min(available_cpus(), MAX_WORKERS)
 
 
 @pytest.mark.parametrize("value", ["0", "-2", str(MAX_WORKERS + 1), "many"])
