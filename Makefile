@@ -96,6 +96,7 @@ deploy-rehearsal: install client workspace ## deploy the bundle to the strict em
 	$(PY) -m scripts.deploy_rehearsal
 
 bench: install workspace
+	bash scripts/bench_tools.sh
 	$(PY) -m benchmarks
 
 mutation: install ## mutation testing of the security-critical modules (mutmut; ~5 min, not in `make test`)

@@ -9,17 +9,13 @@ statement per worker every page is a kept-result page).
 """
 
 import json
-import shutil
 import statistics
-import subprocess
-import tempfile
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack
 from pathlib import Path
 
 from benchmarks.app_server import running_app
 from benchmarks.stats import Report
+from benchmarks.wrk import Call, Load, available, run_wrk
 from server.local_workspace.setup import ensure_models
 
 WORKSPACE = Path(__file__).resolve().parent.parent / "local_workspace_data"
@@ -34,70 +30,21 @@ PAGE = {
     "limit": 100,
     "offset": 1000,
 }
-# wrk's Lua hooks: the request, and one machine-readable line at the end (latencies in µs).
-SCRIPT = """
-wrk.method = "{method}"
-wrk.body = {body}
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Forwarded-Email"] = "bench-workers@example.com"
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(95),
-    e.connect + e.read + e.write + e.status + e.timeout))
-end
-"""
-
-
-@dataclass
-class Load:
-    """One wrk run: requests per second and latency percentiles in milliseconds."""
-
-    requests_per_second: float
-    p50_ms: float
-    p95_ms: float
-
-
-@dataclass(frozen=True)
-class Call:
-    """A request wrk repeats."""
-
-    name: str
-    method: str
-    path: str
-    body: str | None = None
-
-
+HEADERS = {"X-Forwarded-Email": "bench-workers@example.com"}
 CALLS = (
-    Call("GET /api/preferences", "GET", "/api/preferences"),
+    Call("GET /api/preferences", "GET", "/api/preferences", headers=HEADERS),
     Call(
-        "100-row page of trips (kept result)", "POST", "/api/unity-catalog/query", json.dumps(PAGE)
+        "100-row page of trips (kept result)",
+        "POST",
+        "/api/unity-catalog/query",
+        json.dumps(PAGE),
+        HEADERS,
     ),
 )
 
 
-@contextmanager
-def _script(call: Call) -> Iterator[Path]:
-    body = "nil" if call.body is None else json.dumps(call.body)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "call.lua"
-        path.write_text(SCRIPT.format(method=call.method, body=body))
-        yield path
-
-
 def _wrk(url: str, call: Call, seconds: int) -> Load:
-    with _script(call) as script:
-        out = subprocess.run(
-            ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url + call.path],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
-    requests, duration_us, p50_us, p95_us, errors = (int(v) for v in line.split()[1:])
-    if errors:
-        raise RuntimeError(f"wrk saw {errors} failed requests on {call.name}:\n{out}")
-    return Load(requests / (duration_us / 1e6), p50_us / 1000, p95_us / 1000)
+    return run_wrk(url, call, CONNECTIONS, seconds)
 
 
 def _median(loads: list[Load]) -> Load:
@@ -128,7 +75,7 @@ def _record(report: Report, call: Call, loads: dict[int, Load]) -> None:
 
 def run(report: Report) -> None:
     """Requests per second and p50/p95 with WEB_CONCURRENCY=1 and =2, measured in turn."""
-    if shutil.which("wrk") is None:
+    if not available():
         print("skipped: wrk is not installed (apt-get install wrk)", flush=True)
         return
     ensure_models(WORKSPACE)

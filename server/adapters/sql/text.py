@@ -7,6 +7,7 @@ ATTACH, INSTALL, LOAD, SELECT INTO, ...) and any text sqlglot cannot parse into 
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -70,8 +71,11 @@ def _statements(sql: str) -> list[exp.Expr]:
         ) from exc
 
 
+@lru_cache(maxsize=256)
 def parse_read_statement(sql: str) -> ReadStatement:
-    """The single read statement in `sql`, or InvalidQuery saying why it is refused."""
+    """The single read statement in `sql`, or InvalidQuery saying why it is refused. Parses of
+    the same text are shared (an editor runs one text many times; the emulator every statement):
+    callers copy the tree before changing it, as the guard does."""
     statements = _statements(sql)
     if len(statements) != 1:
         raise InvalidQuery(
