@@ -68,8 +68,12 @@ class LocalModelServer:
         endpoint = self._find(name)
         return local_endpoint_view(endpoint, self._serving.input_schema(endpoint))
 
-    def _score(self, name: str, body: dict[str, Any]) -> Any:
-        return self._serving.score(self._find(name), body)
+    def _score_unless_llm(self, name: str, body: dict[str, Any]) -> tuple[LocalEndpoint, Any]:
+        """The endpoint and, for a tabular model, its predictions: one trip to a thread."""
+        endpoint = self._find(name)
+        if endpoint.task in LLM_TASKS:
+            return endpoint, None
+        return endpoint, self._serving.score(endpoint, body)
 
     async def endpoint(self, user: User, name: str) -> ModelEndpoint:
         """One endpoint with its input schema."""
@@ -79,13 +83,13 @@ class LocalModelServer:
         self, user: User, name: str, body: dict[str, Any], timeout_seconds: float
     ) -> Any:
         """Score in-process (the service bounds the time)."""
-        endpoint = await asyncio.to_thread(self._find, name)
-        if endpoint.task in LLM_TASKS:
-            return await self._llm_answer(endpoint, body, timeout_seconds)
         try:
-            return await asyncio.to_thread(self._score, name, body)
+            endpoint, predictions = await asyncio.to_thread(self._score_unless_llm, name, body)
         except ScoringInputError as exc:
             raise ModelInputInvalid(str(exc), validation_error=str(exc)) from exc
+        if endpoint.task in LLM_TASKS:
+            return await self._llm_answer(endpoint, body, timeout_seconds)
+        return predictions
 
     async def _llm_answer(
         self, endpoint: LocalEndpoint, body: dict[str, Any], timeout_seconds: float
