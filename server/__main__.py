@@ -3,7 +3,6 @@ in this process, or WEB_CONCURRENCY worker processes under this one (`server/wor
 
 import ipaddress
 import logging
-import os
 import signal
 import socket
 import sys
@@ -12,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from server.config import Settings, describe_validation_error
+from server.native_threads import one_native_thread_per_call
 from server.observability.logging import configure_logging
 from server.signals import exit_on_sigterm
 
@@ -23,16 +23,6 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "server_header": False,
     "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
 }
-
-
-def _one_native_thread_per_call() -> None:
-    """Native thread pools (OpenMP in scikit-learn's tree models) start one thread per CPU and
-    spin while they wait for work. A server scores many small requests at once, one per blocking
-    thread, so those pools only take CPU from the event loop: on 2 CPUs, invoking the fare model
-    took 14.6 ms at p50 with the default and 5.5 ms with one thread (`make bench`). Parallelism
-    comes from concurrent requests instead. A value the user sets wins; it must be set before a
-    native library starts its pool, so this runs first."""
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -48,7 +38,7 @@ def port_in_use(host: str, port: int) -> bool:
 
 def main() -> int:
     """Start the server; a configuration error prints one line and exits 2, a busy port exits 3."""
-    _one_native_thread_per_call()
+    one_native_thread_per_call()
     signal.signal(signal.SIGTERM, exit_on_sigterm)
     try:
         settings = Settings()

@@ -72,8 +72,10 @@ def create_app(settings: Settings, backends: Backends | None = None) -> FastAPI:
 def worker_app() -> FastAPI:
     """The app, with settings from the environment, for processes uvicorn starts itself: each
     worker of `python -m server` with WEB_CONCURRENCY > 1, and `make dev`'s reloader."""
+    from server.native_threads import one_native_thread_per_call
     from server.observability.logging import configure_logging
 
+    one_native_thread_per_call()  # `make dev`'s reloader starts here, not in `python -m server`
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     return create_app(settings)
